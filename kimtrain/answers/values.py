@@ -1,0 +1,115 @@
+"""What a valid answer to each item type looks like, and how typed text is read.
+
+Shapes (after :func:`normalise_response`):
+
+=========  ====================================  ==========================
+type       stored value                           blank
+=========  ====================================  ==========================
+single     option id, e.g. ``"B"``                ``None``
+multiple   option ids in option order, ``["A"]``  ``None`` (never ``[]``)
+truefalse  ``True`` (fakta/benar) / ``False``     ``None``
+numeric    the text as typed, e.g. ``"1.500"``    ``None``
+text       the text as typed, trimmed             ``None``
+written    the text as typed, trimmed             ``None``
+=========  ====================================  ==========================
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from kimtrain.errors import AnswerError
+
+__all__ = ["is_blank", "normalise_response", "normalise_text", "parse_number"]
+
+MAX_SHORT = 500
+MAX_WRITTEN = 20_000
+
+_THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+\.\d+$")
+_PUNCT = str.maketrans({c: " " for c in string.punctuation + "“”‘’«»…–—"})
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def parse_number(text: Any) -> float | None:
+    """Read a number as an Indonesian participant would type it.
+
+    ``2,5`` and ``2.5`` are both 2.5; ``1.500`` and ``1.500.000`` use the dot as the
+    thousands separator (Indonesian style); ``1.500,75`` is 1500.75; ``Rp 1.500``
+    and ``15 %`` keep only the number. Returns ``None`` when no number is there.
+    """
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int | float):
+        return float(text)
+    if not isinstance(text, str):
+        return None
+    s = text.strip().lower().replace("rp", "").replace("%", "").replace(" ", "")
+    s = s.replace("\u00a0", "")
+    if not s:
+        return None
+    if "," in s and "." in s:
+        if _THOUSANDS_COMMA.match(s):
+            s = s.replace(",", "")
+        else:
+            s = s.replace(".", "").replace(",", ".")
+    elif "," in s:
+        s = s.replace(",", ".") if s.count(",") == 1 else s.replace(",", "")
+    elif _THOUSANDS_DOT.match(s):
+        s = s.replace(".", "")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def normalise_text(text: str) -> str:
+    """Case-, accent-, punctuation- and spacing-insensitive form of a short answer."""
+    s = unicodedata.normalize("NFKD", text)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.casefold().translate(_PUNCT)
+    return " ".join(s.split())
+
+
+def normalise_response(item: Mapping[str, Any], value: Any) -> Any:
+    """Check ``value`` against ``item`` (its public form) and return the stored shape.
+
+    Raises :class:`AnswerError` naming the item for a value that cannot be an answer.
+    """
+    item_id = item.get("id", "?")
+    kind = item.get("type")
+    if is_blank(value):
+        return None
+    option_ids = [o[0] for o in item.get("options", [])]
+    if kind == "single":
+        if not isinstance(value, str) or value not in option_ids:
+            raise AnswerError("answer.not_option", item=item_id, value=value)
+        return value
+    if kind == "multiple":
+        chosen = [value] if isinstance(value, str) else value
+        if not isinstance(chosen, list | tuple) or any(v not in option_ids for v in chosen):
+            raise AnswerError("answer.not_option", item=item_id, value=value)
+        return [o for o in option_ids if o in chosen] or None
+    if kind == "truefalse":
+        if not isinstance(value, bool):
+            raise AnswerError("answer.not_truefalse", item=item_id, value=value)
+        return value
+    if kind == "numeric":
+        if parse_number(value) is None:
+            raise AnswerError("answer.not_number", item=item_id, value=value)
+        return value.strip() if isinstance(value, str) else value
+    if kind in ("text", "written"):
+        if not isinstance(value, str):
+            raise AnswerError("answer.not_text", item=item_id)
+        limit = MAX_SHORT if kind == "text" else MAX_WRITTEN
+        if len(value) > limit:
+            raise AnswerError("answer.too_long", item=item_id, limit=limit)
+        return value.strip()
+    raise AnswerError("answer.unknown_type", item=item_id, type=kind)
