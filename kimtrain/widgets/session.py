@@ -1,0 +1,261 @@
+"""The assessment session a participant's notebook runs: identify, answer, check.
+
+A built assessment notebook contains only calls on this class::
+
+    from kimtrain.widgets import Assessment
+    ujian = Assessment("pretest")
+    ujian.mulai()            # identity card
+    ujian.soal("AMAN-01")    # one locked cell per item
+    ujian.periksa()          # "Periksa jawaban"
+
+Every answer is written to the answer store the moment it changes; re-running
+the notebook (after a kernel restart, a crash, a reload) shows what was saved.
+Under ``nbgrader autograde`` no widgets are made: each item is shown as static
+HTML with the participant's saved answer, which is what a grader sees in formgrader.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from kimtrain.answers.store import AnswerStore, FileAnswerStore, participant_id
+from kimtrain.answers.values import normalise_response
+from kimtrain.assessment.manifest import load_manifest, localize
+from kimtrain.errors import KimtrainError
+from kimtrain.i18n import get_language, t
+from kimtrain.widgets.views import CheckWidget, IdentityWidget, ItemWidget
+
+__all__ = ["Assessment", "record_answer"]
+
+
+def record_answer(store: AnswerStore, assessment: str, participant: str,
+                  item: dict[str, Any], value: Any) -> Any:
+    """Check ``value`` against ``item`` and save it; return the stored form.
+
+    The one path every answer takes: the widgets, the demo's simulated
+    participants and the tests all call this.
+    """
+    stored = normalise_response(item, value)
+    store.save_answer(assessment, participant, item["id"], stored)
+    return stored
+
+
+def _in_grading() -> bool:
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def _display(obj: Any) -> None:
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - widgets always run under IPython
+        return
+    display(obj)
+
+
+class _Html:
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+
+class Assessment:
+    """One participant's sitting of one assessment, in this notebook's folder."""
+
+    def __init__(self, name: str, directory: str | os.PathLike[str] | None = None, *,
+                 participant: str | None = None, store: AnswerStore | None = None,
+                 lang: str | None = None) -> None:
+        self.directory = Path(directory) if directory else Path.cwd()
+        self.manifest = load_manifest(self.directory, name)
+        self.name = name
+        # An explicit choice, else the environment's, else the language it was built in.
+        chosen = lang or (get_language() if os.environ.get("KIMTRAIN_LANG") else None)
+        self.lang = chosen or self.manifest.get("lang", "id")
+        self.store: AnswerStore = store or FileAnswerStore(self.directory)
+        self.items = {item["id"]: item for item in self.manifest["items"]}
+        self.order = [item["id"] for item in self.manifest["items"]]
+        self.widgets: dict[str, ItemWidget] = {}
+        self.identity: IdentityWidget | None = None
+        self.participant: str | None = None
+        found = participant or self._participant_from_context()
+        if found:
+            self.participant = participant_id(found)
+
+    # -- who is answering -----------------------------------------------------------
+    def _participant_from_context(self) -> str | None:
+        for var in ("KIMTRAIN_PESERTA", "JUPYTERHUB_USER"):
+            if os.environ.get(var):
+                return os.environ[var]
+        if _in_grading():
+            from kimtrain.grading.cell import grading_participant
+
+            return grading_participant(self.directory)
+        if not os.environ.get("KIMTRAIN_SERVER"):
+            # A notebook folder used by one person (a laptop, a USB copy): pick up
+            # the one sheet already there, so a re-run shows the saved answers.
+            known = self.store.participants(self.name)
+            if len(known) == 1:
+                return known[0]
+        return None
+
+    def identify(self, code: str) -> str:
+        """Set the participant and show their saved answers in every item."""
+        self.participant = participant_id(code)
+        sheet = self.store.load(self.name, self.participant)
+        for item_id, widget in self.widgets.items():
+            widget.set_quietly(sheet.value(item_id))
+            widget.disabled = False
+            saved = sheet.answers.get(item_id)
+            widget.show_status("saved" if saved and saved.value is not None else "",
+                               self._saved_message() if saved and saved.value is not None
+                               else "")
+        if self.identity is not None:
+            self.identity.participant = self.participant
+        return self.participant
+
+    def _on_identity(self, widget: IdentityWidget, content: dict[str, Any]) -> None:
+        if content.get("event") == "change":
+            self.participant = None
+            widget.participant = ""
+            for w in self.widgets.values():
+                w.set_quietly(None)
+                w.disabled = True
+                w.show_status("", t("widget.identify_first", lang=self.lang))
+            return
+        try:
+            self.identify(str(content.get("code", "")))
+            widget.show_status("saved", t("widget.identity.welcome", lang=self.lang,
+                                          participant=self.participant))
+        except KimtrainError as exc:
+            widget.show_status("error", t(exc.key, lang=self.lang, **exc.params))
+
+    # -- answering ----------------------------------------------------------------------
+    def answer(self, item_id: str, value: Any) -> Any:
+        """Save ``value`` as the current participant's answer to ``item_id``."""
+        if self.participant is None:
+            raise KimtrainError("widget.identify_first")
+        return record_answer(self.store, self.name, self.participant, self.items[item_id], value)
+
+    def _on_answer(self, widget: ItemWidget, value: Any) -> None:
+        item_id = widget.item["id"]
+        try:
+            stored = self.answer(item_id, value)
+        except KimtrainError as exc:
+            widget.show_status("error", t(exc.key, lang=self.lang, **exc.params))
+            return
+        except OSError as exc:
+            widget.show_status("error", t("widget.save_failed", lang=self.lang, reason=exc))
+            return
+        if stored != value and not isinstance(value, str):
+            widget.set_quietly(stored)
+        widget.show_status("saved" if stored is not None else "",
+                           self._saved_message() if stored is not None
+                           else t("widget.cleared", lang=self.lang))
+
+    def _saved_message(self) -> str:
+        clock = time.strftime("%H.%M" if self.lang == "id" else "%H:%M")
+        return t("widget.saved", lang=self.lang, time=clock)
+
+    def unanswered(self) -> list[str]:
+        if self.participant is None:
+            return list(self.order)
+        answered = self.store.load(self.name, self.participant).answered()
+        return [i for i in self.order if i not in answered]
+
+    # -- what the notebook cells call ---------------------------------------------------
+    def _labels(self, item: dict[str, Any] | None = None) -> dict[str, str]:
+        lang = self.lang
+        labels = {k: t(f"widget.{k}", lang=lang) for k in (
+            "multiple_hint", "numeric_hint", "unit", "answer", "rubric", "start", "change",
+            "code", "placeholder", "you", "ask", "check")}
+        if item is not None:
+            labels["number"] = t("widget.number", lang=lang,
+                                 number=self.order.index(item["id"]) + 1, total=len(self.order))
+            labels["points"] = t("widget.points", lang=lang, points=f"{item['points']:g}")
+        return labels
+
+    def mulai(self) -> IdentityWidget | None:
+        """Show the identity card (a plain line while grading)."""
+        if _in_grading():
+            _display(_Html(f"<p>{html.escape(self.manifest.get('title', self.name))} — "
+                           f"{html.escape(self.participant or '?')}</p>"))
+            return None
+        self.identity = IdentityWidget(on_event=self._on_identity, labels=self._labels(),
+                                       participant=self.participant or "")
+        if self.participant:
+            self.identity.show_status("saved", t("widget.identity.welcome", lang=self.lang,
+                                                 participant=self.participant))
+        _display(self.identity)
+        return self.identity
+
+    def soal(self, item_id: str) -> ItemWidget | None:
+        """Show one item: a widget for the participant, static HTML while grading."""
+        item = localize(self.items[item_id], self.lang)
+        if _in_grading():
+            _display(_Html(self._static(item)))
+            return None
+        sheet = self.store.load(self.name, self.participant) if self.participant else None
+        widget = ItemWidget(on_answer=self._on_answer, item=item, labels=self._labels(item),
+                            disabled=self.participant is None)
+        if sheet is not None:
+            widget.set_quietly(sheet.value(item_id))
+            if sheet.value(item_id) is not None:
+                widget.show_status("saved", self._saved_message())
+        else:
+            widget.show_status("", t("widget.identify_first", lang=self.lang))
+        self.widgets[item_id] = widget
+        _display(widget)
+        return widget
+
+    def periksa(self) -> CheckWidget | None:
+        """Show the "Periksa jawaban" card."""
+        if _in_grading():
+            return None
+        widget = CheckWidget(on_check=self._on_check, labels=self._labels())
+        _display(widget)
+        return widget
+
+    def _on_check(self, widget: CheckWidget) -> None:
+        widget.result = self.check_result()
+
+    def check_result(self) -> dict[str, Any]:
+        if self.participant is None:
+            return {"summary": t("widget.identify_first", lang=self.lang), "missing": []}
+        missing = self.unanswered()
+        total = len(self.order)
+        summary = (t("widget.check.complete", lang=self.lang, total=total) if not missing else
+                   t("widget.check.missing", lang=self.lang, answered=total - len(missing),
+                     total=total, missing=len(missing)))
+        rows = []
+        for item_id in missing:
+            stem = " ".join(localize(self.items[item_id], self.lang)["stem"].split())
+            short = stem[:70] + ("…" if len(stem) > 70 else "")
+            rows.append([self.order.index(item_id) + 1, short])
+        return {"summary": summary, "missing": rows}
+
+    def _static(self, item: dict[str, Any]) -> str:
+        value = None
+        if self.participant:
+            value = self.store.load(self.name, self.participant).value(item["id"])
+        if value is None:
+            shown = t("widget.static.blank", lang=self.lang)
+        elif item["type"] in ("single", "multiple"):
+            options = dict(item.get("options", []))
+            chosen = value if isinstance(value, list) else [value]
+            shown = "; ".join(f"{c}. {options.get(c, '?')}" for c in chosen)
+        elif item["type"] == "truefalse":
+            shown = item["labels"][0 if value else 1]
+        else:
+            shown = str(value)
+        number = self.order.index(item["id"]) + 1
+        return (
+            f'<div class="kimtrain-static" data-item="{html.escape(item["id"])}">'
+            f"<p><strong>{number}.</strong> {html.escape(item['stem'])}</p>"
+            f"<p><em>{html.escape(t('widget.static.answer', lang=self.lang))}:</em> "
+            f"{html.escape(shown)}</p></div>"
+        )

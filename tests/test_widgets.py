@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from kimtrain.assessment.blueprint import load_blueprint
+from kimtrain.assessment.build import build_assessment
+from kimtrain.widgets import Assessment
+from kimtrain.widgets.views import STATIC
+
+
+@pytest.fixture
+def folder(course):
+    """A released-like folder: the notebook and its manifest, no answers yet."""
+    path = build_assessment(load_blueprint(course.blueprint("pretest")), course.root)
+    return path.parent
+
+
+def test_a_tap_is_saved_at_once_and_shown_again_after_a_restart(folder):
+    session = Assessment("pretest", folder)
+    session.mulai()
+    widget = session.soal("AMAN-APK-01")
+    assert widget.disabled  # nobody identified yet
+    session._on_identity(session.identity, {"event": "identify", "code": "kim-007"})
+    assert session.participant == "KIM-007" and not widget.disabled
+    widget.set_state({"value": "B"})  # what a tap in the browser sends
+    assert widget.status == "saved" and "Tersimpan" in widget.message
+    sheet = (folder / "jawaban__pretest__KIM-007.json").read_text(encoding="utf-8")
+    assert '"AMAN-APK-01"' in sheet and '"B"' in sheet
+
+    again = Assessment("pretest", folder)  # a new kernel: the one sheet here is picked up
+    assert again.participant == "KIM-007"
+    assert again.soal("AMAN-APK-01").value == "B"
+
+
+def test_a_served_notebook_never_guesses_who_is_answering(folder, monkeypatch):
+    Assessment("pretest", folder, participant="KIM-001").answer("AMAN-APK-01", "A")
+    monkeypatch.setenv("KIMTRAIN_SERVER", "1")
+    other = Assessment("pretest", folder)
+    assert other.participant is None
+    assert other.soal("AMAN-APK-01").value is None
+
+
+def test_participants_do_not_see_each_other(folder):
+    a = Assessment("pretest", folder, participant="KIM-001")
+    b = Assessment("pretest", folder, participant="KIM-002")
+    a.soal("HF-BANSOS-01").set_state({"value": False})
+    b.soal("HF-BANSOS-01").set_state({"value": True})
+    assert Assessment("pretest", folder, participant="KIM-001").soal("HF-BANSOS-01").value is False
+    assert Assessment("pretest", folder, participant="KIM-002").soal("HF-BANSOS-01").value is True
+
+
+def test_a_bad_answer_is_refused_with_a_message_and_nothing_saved(folder):
+    session = Assessment("pretest", folder, participant="KIM-003")
+    widget = session.soal("UMKM-BAYAR-01")
+    widget.set_state({"value": "seratus ribu"})
+    assert widget.status == "error" and "bukan angka" in widget.message
+    assert not (folder / "jawaban__pretest__KIM-003.json").exists()
+    widget.set_state({"value": "112.000"})
+    assert widget.status == "saved"
+
+
+def test_check_lists_unanswered_items(folder):
+    session = Assessment("pretest", folder, participant="KIM-004")
+    for item_id in session.order:
+        session.soal(item_id)
+    check = session.periksa()
+    session.widgets["AMAN-APK-01"].set_state({"value": "B"})
+    session._on_check(check)
+    total = len(session.order)
+    assert check.result["summary"].startswith(f"1 dari {total} soal sudah dijawab")
+    assert [row[0] for row in check.result["missing"]] == list(range(2, total + 1))
+
+
+def test_english_switch_uses_the_items_english_text(folder, monkeypatch):
+    monkeypatch.setenv("KIMTRAIN_LANG", "en")
+    session = Assessment("pretest", folder, participant="KIM-005")
+    widget = session.soal("AMAN-APK-01")
+    assert widget.item["stem"].startswith("An unknown number")
+    assert widget.labels["number"].startswith("Question 1 of")
+    assert session.soal("HF-BANSOS-01").item["labels"] == ["Fact", "Hoax"]
+
+
+def test_static_files_load_nothing_from_the_network():
+    for path in STATIC.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"https?://|//cdn|@import|import\s.*from\s+['\"]http", text), path
+
+
+def test_importing_the_widgets_does_not_load_heavy_packages():
+    run = subprocess.run([sys.executable, "-X", "importtime", "-c", "import kimtrain.widgets"],
+                         capture_output=True, text=True, check=True)
+    modules = {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines()
+               if line.startswith("import time:")}
+    assert "anywidget" in modules  # the measurement works
+    assert not modules & {"pandas", "matplotlib", "nbgrader", "nbformat", "yaml"}
