@@ -1,0 +1,55 @@
+"""The ``kimtrain`` command: a thin shell over the library.
+
+Sub-commands live in :mod:`kimtrain.commands`, one module each. Every user mistake
+is a :class:`~kimtrain.errors.KimtrainError`, printed as one message in the user's
+language (``--lang`` or ``KIMTRAIN_LANG``) with exit status 1 and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from kimtrain import __version__
+from kimtrain.commands import COMMANDS
+from kimtrain.errors import KimtrainError
+from kimtrain.i18n import LANGUAGES, set_language, t
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kimtrain", description=t("cli.description"))
+    parser.add_argument("--version", action="version", version=f"kimtrain {__version__}")
+    parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.lang"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"kimtrain.commands.{name}").register(sub)
+    return parser
+
+
+def _language_from(argv: Sequence[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language_from(argv)
+    if lang in LANGUAGES:
+        set_language(lang)  # before the parser is built, so --help is translated too
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KimtrainError as exc:
+        print(f"{t('cli.error')}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 130

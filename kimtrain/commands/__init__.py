@@ -1,0 +1,14 @@
+"""One module per ``kimtrain`` sub-command; each defines ``register(subparsers)``.
+
+Command modules stay thin: they parse arguments, call the library, print. Heavy
+imports happen inside the command functions, so ``kimtrain --help`` is quick.
+"""
+
+from __future__ import annotations
+
+# The order is the order of ``kimtrain --help``.
+COMMANDS = (
+    "demo",
+    "bank",
+    "build",
+)

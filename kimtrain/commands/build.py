@@ -1,0 +1,37 @@
+"""``kimtrain build NAME``: a blueprint becomes an nbgrader source assignment."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kimtrain.commands._output import format_points, say
+from kimtrain.errors import KimtrainError
+from kimtrain.i18n import t
+
+
+def build(args: argparse.Namespace) -> int:
+    from kimtrain.assessment.blueprint import load_blueprint
+    from kimtrain.assessment.build import build_assessment
+    from kimtrain.course.layout import open_course
+
+    course = open_course(args.course)
+    blueprint_path = Path(args.blueprint) if args.blueprint else course.blueprint(args.name)
+    blueprint = load_blueprint(blueprint_path)
+    if blueprint.name != args.name:
+        raise KimtrainError("build.name_mismatch", name=args.name, found=blueprint.name,
+                            path=str(blueprint_path))
+    notebook = build_assessment(blueprint, course.root, force=args.force)
+    say(t("build.done", path=str(notebook), count=len(blueprint.items),
+          points=format_points(blueprint.total_points)))
+    say(t("build.next", name=args.name))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("build", help=t("cli.build"), description=t("cli.build"))
+    parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
+    parser.add_argument("--course", default=".", help=t("cli.course"))
+    parser.add_argument("--blueprint", help=t("cli.build.blueprint"))
+    parser.add_argument("--force", action="store_true", help=t("cli.build.force"))
+    parser.set_defaults(func=build)

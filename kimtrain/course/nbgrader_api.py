@@ -1,0 +1,127 @@
+"""A thin facade over nbgrader's Python API for one course.
+
+One object loads nbgrader once (its import costs seconds) and runs the real
+lifecycle steps in-process: generate, release, fetch and submit (the participant's
+side of the exchange), collect, autograde. A failed step raises
+:class:`~kimtrain.errors.NbgraderError` carrying nbgrader's own log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kimtrain.course.layout import CONFIG_FILE, Course
+from kimtrain.errors import NbgraderError
+
+__all__ = ["Nbgrader"]
+
+
+@contextlib.contextmanager
+def _clean_env() -> Iterator[None]:
+    """nbgrader sets NBGRADER_EXECUTION without restoring it when a step fails, and
+    changes the working directory; SQLAlchemy 2 warns about nbgrader's sessions."""
+    before = os.environ.get("NBGRADER_EXECUTION")
+    cwd = os.getcwd()
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*not in session.*")
+            yield
+    finally:
+        os.chdir(cwd)
+        if before is None:
+            os.environ.pop("NBGRADER_EXECUTION", None)
+        else:
+            os.environ["NBGRADER_EXECUTION"] = before
+
+
+class Nbgrader:
+    """nbgrader's steps for one course, run in this process."""
+
+    def __init__(self, course: Course) -> None:
+        from nbgrader.apps import NbGraderAPI
+        from traitlets.config.loader import PyFileConfigLoader
+
+        self.course = course
+        self.config = PyFileConfigLoader(CONFIG_FILE, path=str(course.root)).load_config()
+        with _clean_env():
+            self.api = NbGraderAPI(config=self.config)
+
+    def _check(self, step: str, result: dict[str, Any] | None) -> str:
+        if result is None:  # nbgrader skips exchange steps on Windows
+            raise NbgraderError("nbgrader.unsupported", step=step)
+        if not result.get("success"):
+            log = (result.get("log") or "") + "\n" + (result.get("error") or "")
+            errors = [line for line in log.splitlines()
+                      if line.startswith(("[ERROR]", "[CRITICAL]"))
+                      and "see the the above traceback" not in line
+                      and "Traceback" not in line]
+            reason = errors[0] if errors else log.strip()[-300:]
+            raise NbgraderError("nbgrader.failed", log=log, step=step, reason=reason)
+        return result.get("log") or ""
+
+    # -- trainer's side -----------------------------------------------------------
+    def generate(self, assessment: str) -> str:
+        with _clean_env():
+            return self._check("generate_assignment",
+                               self.api.generate_assignment(assessment, force=True, create=True))
+
+    def release(self, assessment: str) -> str:
+        with _clean_env():
+            self.api.coursedir.assignment_id = assessment
+            return self._check("release_assignment", self.api.release_assignment(assessment))
+
+    def collect(self, assessment: str) -> str:
+        with _clean_env():
+            return self._check("collect", self.api.collect(assessment, update=True))
+
+    def autograde(self, assessment: str, participant: str, *, force: bool = True) -> str:
+        with _clean_env():
+            return self._check("autograde", self.api.autograde(assessment, participant,
+                                                               force=force, create=True))
+
+    def add_participant(self, participant: str, **fields: str) -> None:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.api.coursedir.db_url, self.course.course_id) as gb:
+            gb.update_or_create_student(participant, **fields)
+
+    # -- a participant's side of the exchange ---------------------------------------
+    def _exchange_app(self, app_class: Any, assessment: str, participant: str,
+                      folder: Path) -> Any:
+        from nbgrader.auth import Authenticator
+        from nbgrader.coursedir import CourseDirectory
+
+        config = copy.deepcopy(self.config)
+        config.CourseDirectory.student_id = participant
+        config.CourseDirectory.assignment_id = assessment
+        config.Exchange.assignment_dir = str(folder)
+        coursedir = CourseDirectory(config=config)
+        return app_class(coursedir=coursedir, authenticator=Authenticator(config=config),
+                         config=config)
+
+    def fetch(self, assessment: str, participant: str, folder: str | Path) -> Path:
+        """Copy the released assessment into a participant's ``folder``; return its path."""
+        from nbgrader.exchange.default import ExchangeFetchAssignment
+        from nbgrader.utils import capture_log
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        app = self._exchange_app(ExchangeFetchAssignment, assessment, participant, folder)
+        with _clean_env():
+            self._check("fetch_assignment", capture_log(app))
+        return folder / self.course.course_id / assessment
+
+    def submit(self, assessment: str, participant: str, folder: str | Path) -> str:
+        """Submit what the participant has in ``folder`` (the parent of the course folder)."""
+        from nbgrader.exchange.default import ExchangeSubmit
+        from nbgrader.utils import capture_log
+
+        app = self._exchange_app(ExchangeSubmit, assessment, participant, Path(folder))
+        with _clean_env():
+            return self._check("submit", capture_log(app))

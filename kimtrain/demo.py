@@ -1,0 +1,135 @@
+"""``kimtrain demo``: the whole loop on the embedded default, with simulated participants.
+
+Creates a course (SQLite gradebook, local folders, local exchange), builds the
+pre-test from the starter bank, runs nbgrader's generate and release, lets each
+simulated participant fetch it, answer through the same path the widgets use
+(:func:`kimtrain.widgets.session.record_answer` on a :class:`FileAnswerStore`)
+and submit it through nbgrader's exchange, then collects, autogrades and prints
+a score table per participant and domain.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kimtrain.answers.store import FileAnswerStore
+from kimtrain.assessment.blueprint import load_blueprint
+from kimtrain.assessment.build import build_assessment
+from kimtrain.assessment.manifest import load_manifest
+from kimtrain.bank.model import Item
+from kimtrain.course.gradebook import ParticipantScore, participant_scores
+from kimtrain.course.layout import Course, create_course
+from kimtrain.errors import CourseError
+from kimtrain.i18n import t
+
+__all__ = ["DemoResult", "answer_pattern", "run_demo"]
+
+MARKER = ".kimtrain-demo"
+ASSESSMENT = "pretest"
+
+_WRITTEN_GOOD = (
+    "Warga sekalian, pesan tentang situs cek bansos itu HOAKS dan penipuan. Jangan isi NIK "
+    "atau kode OTP di sana. Cek resmi hanya di cekbansos.kemensos.go.id atau tanyakan ke "
+    "kantor desa. Kalau sudah terlanjur mengisi, segera hubungi bank dan ganti kata sandi. "
+    "Terima kasih — KIM Desa."
+)
+_WRITTEN_WEAK = "Itu hoaks ya, jangan percaya."
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    course: Course
+    assessment: str
+    scores: list[ParticipantScore]
+    domains: list[str]
+
+
+def answer_pattern(item: Item, rng: random.Random, ability: float, blank_rate: float) -> Any:
+    """A plausible answer from a participant of the given ability (probability right)."""
+    if rng.random() < blank_rate:
+        return None
+    right = rng.random() < ability
+    if item.type == "single":
+        wrong = [o for o in item.options if o != item.key]
+        return item.key if right else rng.choice(wrong)
+    if item.type == "multiple":
+        key = list(item.key)
+        others = [o for o in item.options if o not in key]
+        if right:
+            return key
+        # a partial answer: most of the key, sometimes with one distractor
+        chosen = key[:-1] or key
+        if others and rng.random() < 0.5:
+            chosen = [*chosen, rng.choice(others)]
+        return chosen
+    if item.type == "truefalse":
+        return item.key if right else not item.key
+    if item.type == "numeric":
+        return f"{int(item.key):,}".replace(",", ".") if right else "142.000"
+    if item.type == "text":
+        return item.accept[0].lower() if right else "cari di Google"
+    if item.type == "written":
+        return _WRITTEN_GOOD if right else _WRITTEN_WEAK
+    return None
+
+
+def _prepare_out(out: Path) -> None:
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).exists():
+            raise CourseError("demo.out_not_empty", path=str(out))
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
+             progress: Callable[[str], None] = lambda message: None) -> DemoResult:
+    """Run the whole loop in ``out``; return the course and the score table."""
+    from kimtrain.course.nbgrader_api import Nbgrader
+    from kimtrain.widgets.session import record_answer
+
+    out = Path(out).resolve()
+    _prepare_out(out)
+    course = create_course(out / "kursus", course_id="kim_demo")
+    (out / MARKER).write_text("kimtrain demo\n", encoding="utf-8")
+
+    progress(t("demo.step.build"))
+    blueprint = load_blueprint(course.blueprint(ASSESSMENT))
+    build_assessment(blueprint, course.root)
+    progress(t("demo.step.nbgrader"))
+    nbgrader = Nbgrader(course)
+    nbgrader.generate(ASSESSMENT)
+    nbgrader.release(ASSESSMENT)
+
+    rng = random.Random(seed)
+    items = {item.id: item for item in blueprint.items}
+    ids = [f"KIM-{n:03d}" for n in range(1, participants + 1)]
+    for index, pid in enumerate(ids):
+        progress(t("demo.step.participant", participant=pid, number=index + 1,
+                   total=len(ids)))
+        nbgrader.add_participant(pid)
+        home = out / "peserta" / pid
+        folder = nbgrader.fetch(ASSESSMENT, pid, home)
+        manifest = load_manifest(folder, ASSESSMENT)
+        store = FileAnswerStore(folder)
+        # The first participant knows everything; the last one leaves most items blank.
+        ability = 1.0 if index == 0 else 0.15 + 0.8 * rng.random()
+        blank_rate = 0.85 if index == len(ids) - 1 else 0.05 * rng.random()
+        for public in manifest["items"]:
+            value = answer_pattern(items[public["id"]], rng, ability, blank_rate)
+            if value is not None:
+                record_answer(store, ASSESSMENT, pid, public, value)
+        store.mark_submitted(ASSESSMENT, pid)
+        nbgrader.submit(ASSESSMENT, pid, home)
+
+    progress(t("demo.step.collect"))
+    nbgrader.collect(ASSESSMENT)
+    for index, pid in enumerate(ids):
+        progress(t("demo.step.grade", participant=pid, number=index + 1, total=len(ids)))
+        nbgrader.autograde(ASSESSMENT, pid)
+    domains = list(dict.fromkeys(item.domain for item in blueprint.items))
+    return DemoResult(course, ASSESSMENT, participant_scores(course, ASSESSMENT), domains)

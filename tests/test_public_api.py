@@ -1,0 +1,30 @@
+"""The declared public surface of each package, pinned."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+EXPECTED = {
+    "kimtrain": ["KimtrainError", "__version__", "set_language", "t"],
+    "kimtrain.bank": ["AUTOGRADED_TYPES", "COMPETENCIES", "DOMAINS", "ITEM_TYPES", "Criterion",
+                      "Item", "check_banks", "competency_name", "domain_name", "load_banks"],
+    "kimtrain.answers": ["Answer", "AnswerSheet", "AnswerStore", "FileAnswerStore",
+                         "MemoryAnswerStore", "is_blank", "normalise_response",
+                         "normalise_text", "parse_number", "participant_id", "read_sheet",
+                         "sheet_filename"],
+    "kimtrain.widgets": ["Assessment", "CheckWidget", "IdentityWidget", "ItemWidget",
+                         "record_answer"],
+    "kimtrain.grading": ["RESULT_MIME", "ItemResult", "ItemScore", "grade_item",
+                         "read_results", "score_item"],
+    "kimtrain.course": ["Course", "assessments_dir", "create_course", "open_course"],
+}
+
+
+@pytest.mark.parametrize("module", sorted(EXPECTED))
+def test_all_is_pinned(module):
+    mod = importlib.import_module(module)
+    assert sorted(mod.__all__) == sorted(EXPECTED[module])
+    for name in mod.__all__:
+        assert hasattr(mod, name)
