@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,10 +41,21 @@ def _clean_env() -> Iterator[None]:
             os.environ["NBGRADER_EXECUTION"] = before
 
 
+def _scripts_on_path() -> None:
+    """nbgrader runs the ``alembic`` command to create and upgrade the gradebook; make
+    sure the one installed beside this Python is found even in a venv that was not
+    activated (``.venv/bin/kimtrain demo``)."""
+    scripts = os.path.dirname(sys.executable)
+    paths = os.environ.get("PATH", "").split(os.pathsep)
+    if scripts not in paths:
+        os.environ["PATH"] = os.pathsep.join([scripts, *paths])
+
+
 class Nbgrader:
     """nbgrader's steps for one course, run in this process."""
 
     def __init__(self, course: Course) -> None:
+        _scripts_on_path()
         from nbgrader.apps import NbGraderAPI
         from traitlets.config.loader import PyFileConfigLoader
 
