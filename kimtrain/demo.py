@@ -24,10 +24,11 @@ from kimtrain.assessment.manifest import load_manifest
 from kimtrain.bank.model import Item
 from kimtrain.course.gradebook import ParticipantScore, participant_scores
 from kimtrain.course.layout import Course, create_course
+from kimtrain.course.roster import Participant, save_roster
 from kimtrain.errors import CourseError
 from kimtrain.i18n import t
 
-__all__ = ["DemoResult", "answer_pattern", "run_demo"]
+__all__ = ["DemoResult", "answer_pattern", "demo_roster", "run_demo"]
 
 MARKER = ".kimtrain-demo"
 ASSESSMENT = "pretest"
@@ -39,6 +40,23 @@ _WRITTEN_GOOD = (
     "Terima kasih — KIM Desa."
 )
 _WRITTEN_WEAK = "Itu hoaks ya, jangan percaya."
+
+# Fictional participants of two fictional KIM groups in real Kotim places.
+_NAMES = ("Siti Aminah", "Budi Santoso", "Rahmawati", "Ahmad Fauzi", "Dewi Lestari",
+          "Yusuf Hidayat", "Nur Aini", "Rudi Hartono", "Fitriani", "Agus Salim", "Maria Ulfa",
+          "Hendra Gunawan")
+_GROUPS = (("KIM Habaring Hurung", "Ketapang", "Mentawa Baru Ketapang"),
+           ("KIM Pesisir Pandaran", "Ujung Pandaran", "Teluk Sampit"))
+
+
+def demo_roster(count: int) -> list[Participant]:
+    """``count`` fictional participants, split over two KIM groups (labelled as samples)."""
+    people = []
+    for n in range(count):
+        kim, desa, kecamatan = _GROUPS[n % len(_GROUPS)]
+        name = f"{_NAMES[n % len(_NAMES)]} (contoh)"
+        people.append(Participant(f"KIM-{n + 1:03d}", name, kim, desa, kecamatan))
+    return people
 
 
 @dataclass(frozen=True)
@@ -107,11 +125,14 @@ def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
 
     rng = random.Random(seed)
     items = {item.id: item for item in blueprint.items}
-    ids = [f"KIM-{n:03d}" for n in range(1, participants + 1)]
-    for index, pid in enumerate(ids):
+    roster = demo_roster(participants)
+    save_roster(course, roster)
+    ids = [p.id for p in roster]
+    for index, person in enumerate(roster):
+        pid = person.id
         progress(t("demo.step.participant", participant=pid, number=index + 1,
                    total=len(ids)))
-        nbgrader.add_participant(pid)
+        nbgrader.add_participant(pid, first_name=person.nama)
         home = out / "peserta" / pid
         folder = nbgrader.fetch(ASSESSMENT, pid, home)
         manifest = load_manifest(folder, ASSESSMENT)
