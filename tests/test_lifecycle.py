@@ -192,8 +192,9 @@ def test_written_answer_reaches_the_grader(graded):
     course = graded["course"]
     nb = json.loads((course.folder("autograded", "KIM-A01", NAME) / f"{NAME}.ipynb")
                     .read_text(encoding="utf-8"))
+    grade_id = "jawaban_KIM-KLARIFIKASI-01"
     cell = next(c for c in nb["cells"]
-                if c["metadata"].get("nbgrader", {}).get("grade_id") == "jawaban_KIM-KLARIFIKASI-01")
+                if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
     assert "cekbansos.kemensos.go.id" in "".join(cell["source"])
 
 

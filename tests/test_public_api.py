@@ -15,6 +15,7 @@ EXPECTED = {
                          "normalise_text", "parse_number", "participant_id", "read_sheet",
                          "sheet_filename"],
     "kimtrain.widgets": ["Assessment", "CheckWidget", "IdentityWidget", "ItemWidget",
+                         "SubmitHook", "SubmitWidget",
                          "record_answer"],
     "kimtrain.grading": ["RESULT_MIME", "ItemResult", "ItemScore", "grade_item",
                          "read_results", "score_item"],

@@ -97,3 +97,23 @@ def test_importing_the_widgets_does_not_load_heavy_packages():
                if line.startswith("import time:")}
     assert "anywidget" in modules  # the measurement works
     assert not modules & {"pandas", "matplotlib", "nbgrader", "nbformat", "yaml"}
+
+
+def test_kirim_asks_once_more_when_items_are_empty_then_locks(folder):
+    session = Assessment("pretest", folder, participant="KIM-006")
+    widgets = [session.soal(i) for i in session.order]
+    card = session.kirim()
+    notes = []
+    session.on_submit.append(lambda s, sheet: notes.append(sheet.participant) or "zip: x.zip")
+    widgets[0].set_state({"value": "B"})
+    session._on_submit_tap(card)
+    assert card.result["confirm"] and not card.done
+    assert session.store.load("pretest", "KIM-006").submitted_at is None
+    session._on_submit_tap(card)  # "Tetap kirim"
+    assert card.done and notes == ["KIM-006"] and "x.zip" in card.result["summary"]
+    assert all(w.disabled for w in widgets)
+    widgets[1].set_state({"value": "A"})  # too late: refused, nothing changes
+    assert widgets[1].status == "error" and widgets[1].value is None
+    assert session.store.load("pretest", "KIM-006").value(session.order[1]) is None
+    reopened = Assessment("pretest", folder, participant="KIM-006")
+    assert reopened.soal(session.order[0]).disabled and reopened.kirim().done

@@ -131,11 +131,13 @@ def notebook_for(blueprint: Blueprint, items: list[Item], lang: str) -> nbformat
                           "kimtrain": _tags(item, "grade"), "editable": False,
                           "deletable": False, "jupyter": {"source_hidden": True}},
             ))
-    cells.append(new_code_cell(
-        "ujian.periksa()",
-        metadata={"nbgrader": _nbgrader("kimtrain_periksa"), "editable": False,
-                  "deletable": False, "jupyter": {"source_hidden": True}},
-    ))
+    for call, grade_id in (("ujian.periksa()", "kimtrain_periksa"),
+                           ("ujian.kirim()", "kimtrain_kirim")):
+        cells.append(new_code_cell(
+            call,
+            metadata={"nbgrader": _nbgrader(grade_id), "editable": False,
+                      "deletable": False, "jupyter": {"source_hidden": True}},
+        ))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}

@@ -6,7 +6,15 @@ runs ``python -X importtime`` to keep it so).
 
 from __future__ import annotations
 
-from kimtrain.widgets.session import Assessment, record_answer
-from kimtrain.widgets.views import CheckWidget, IdentityWidget, ItemWidget
+from kimtrain.widgets.session import Assessment, SubmitHook, record_answer
+from kimtrain.widgets.views import CheckWidget, IdentityWidget, ItemWidget, SubmitWidget
 
-__all__ = ["Assessment", "CheckWidget", "IdentityWidget", "ItemWidget", "record_answer"]
+__all__ = [
+    "Assessment",
+    "CheckWidget",
+    "IdentityWidget",
+    "ItemWidget",
+    "SubmitHook",
+    "SubmitWidget",
+    "record_answer",
+]

@@ -7,6 +7,7 @@ A built assessment notebook contains only calls on this class::
     ujian.mulai()            # identity card
     ujian.soal("AMAN-01")    # one locked cell per item
     ujian.periksa()          # "Periksa jawaban"
+    ujian.kirim()            # "Kirim": the last step
 
 Every answer is written to the answer store the moment it changes; re-running
 the notebook (after a kernel restart, a crash, a reload) shows what was saved.
@@ -19,17 +20,22 @@ from __future__ import annotations
 import html
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kimtrain.answers.store import AnswerStore, FileAnswerStore, participant_id
+from kimtrain.answers.store import AnswerSheet, AnswerStore, FileAnswerStore, participant_id
 from kimtrain.answers.values import normalise_response
 from kimtrain.assessment.manifest import load_manifest, localize
 from kimtrain.errors import KimtrainError
 from kimtrain.i18n import get_language, t
-from kimtrain.widgets.views import CheckWidget, IdentityWidget, ItemWidget
+from kimtrain.widgets.views import CheckWidget, IdentityWidget, ItemWidget, SubmitWidget
 
-__all__ = ["Assessment", "record_answer"]
+__all__ = ["Assessment", "SubmitHook", "record_answer"]
+
+# Called after a participant's "Kirim" is recorded; may return a line to show them
+# (for example the name of the zip file written for an offline hand-in).
+SubmitHook = Callable[["Assessment", AnswerSheet], "str | None"]
 
 
 def record_answer(store: AnswerStore, assessment: str, participant: str,
@@ -81,7 +87,10 @@ class Assessment:
         self.order = [item["id"] for item in self.manifest["items"]]
         self.widgets: dict[str, ItemWidget] = {}
         self.identity: IdentityWidget | None = None
+        self.submit_widget: SubmitWidget | None = None
+        self.on_submit: list[SubmitHook] = []
         self.participant: str | None = None
+        self._confirming = False
         found = participant or self._participant_from_context()
         if found:
             self.participant = participant_id(found)
@@ -109,13 +118,16 @@ class Assessment:
         sheet = self.store.load(self.name, self.participant)
         for item_id, widget in self.widgets.items():
             widget.set_quietly(sheet.value(item_id))
-            widget.disabled = False
+            widget.disabled = sheet.submitted_at is not None
             saved = sheet.answers.get(item_id)
             widget.show_status("saved" if saved and saved.value is not None else "",
                                self._saved_message() if saved and saved.value is not None
                                else "")
         if self.identity is not None:
             self.identity.participant = self.participant
+            self.identity.locked = sheet.submitted_at is not None
+        if self.submit_widget is not None:
+            self._show_submitted(self.submit_widget, sheet)
         return self.participant
 
     def _on_identity(self, widget: IdentityWidget, content: dict[str, Any]) -> None:
@@ -139,6 +151,8 @@ class Assessment:
         """Save ``value`` as the current participant's answer to ``item_id``."""
         if self.participant is None:
             raise KimtrainError("widget.identify_first")
+        if self.store.load(self.name, self.participant).submitted_at:
+            raise KimtrainError("widget.already_submitted")
         return record_answer(self.store, self.name, self.participant, self.items[item_id], value)
 
     def _on_answer(self, widget: ItemWidget, value: Any) -> None:
@@ -146,6 +160,8 @@ class Assessment:
         try:
             stored = self.answer(item_id, value)
         except KimtrainError as exc:
+            if exc.key == "widget.already_submitted" and self.participant:
+                widget.set_quietly(self.store.load(self.name, self.participant).value(item_id))
             widget.show_status("error", t(exc.key, lang=self.lang, **exc.params))
             return
         except OSError as exc:
@@ -172,7 +188,8 @@ class Assessment:
         lang = self.lang
         labels = {k: t(f"widget.{k}", lang=lang) for k in (
             "multiple_hint", "numeric_hint", "unit", "answer", "rubric", "start", "change",
-            "code", "placeholder", "you", "ask", "check")}
+            "code", "placeholder", "you", "ask", "check", "submit", "submit_anyway",
+            "submit_hint")}
         if item is not None:
             labels["number"] = t("widget.number", lang=lang,
                                  number=self.order.index(item["id"]) + 1, total=len(self.order))
@@ -201,7 +218,7 @@ class Assessment:
             return None
         sheet = self.store.load(self.name, self.participant) if self.participant else None
         widget = ItemWidget(on_answer=self._on_answer, item=item, labels=self._labels(item),
-                            disabled=self.participant is None)
+                            disabled=sheet is None or sheet.submitted_at is not None)
         if sheet is not None:
             widget.set_quietly(sheet.value(item_id))
             if sheet.value(item_id) is not None:
@@ -219,6 +236,73 @@ class Assessment:
         widget = CheckWidget(on_check=self._on_check, labels=self._labels())
         _display(widget)
         return widget
+
+    def kirim(self) -> SubmitWidget | None:
+        """Show the "Kirim" card, the participant's last step."""
+        if _in_grading():
+            return None
+        widget = SubmitWidget(on_submit=self._on_submit_tap, labels=self._labels())
+        if self.participant:
+            self._show_submitted(widget, self.store.load(self.name, self.participant))
+        self.submit_widget = widget
+        _display(widget)
+        return widget
+
+    def submit(self, *, confirm: bool = False) -> AnswerSheet | None:
+        """Record "Kirim" for the current participant and lock their answers.
+
+        With items still empty and ``confirm`` false nothing is recorded and ``None``
+        is returned: the participant is asked once more.
+        """
+        if self.participant is None:
+            raise KimtrainError("widget.identify_first")
+        if self.unanswered() and not confirm:
+            return None
+        sheet = self.store.mark_submitted(self.name, self.participant)
+        for widget in self.widgets.values():
+            widget.disabled = True
+        if self.identity is not None:
+            self.identity.locked = True
+        return sheet
+
+    def _on_submit_tap(self, widget: SubmitWidget) -> None:
+        lang = self.lang
+        if self.participant is None:
+            widget.result = {"summary": t("widget.identify_first", lang=lang)}
+            return
+        try:
+            sheet = self.submit(confirm=self._confirming)
+        except (KimtrainError, OSError) as exc:
+            message = (t(exc.key, lang=lang, **exc.params) if isinstance(exc, KimtrainError)
+                       else t("widget.save_failed", lang=lang, reason=exc))
+            widget.show_status("error", message)
+            return
+        if sheet is None:
+            self._confirming = True
+            widget.result = {"summary": t("widget.submit.confirm", lang=lang,
+                                          missing=len(self.unanswered())), "confirm": True}
+            return
+        self._confirming = False
+        notes = []
+        for hook in self.on_submit:
+            try:
+                note = hook(self, sheet)
+            except (KimtrainError, OSError) as exc:
+                widget.show_status("error", str(exc))
+                continue
+            if note:
+                notes.append(note)
+        self._show_submitted(widget, sheet, notes)
+
+    def _show_submitted(self, widget: SubmitWidget, sheet: AnswerSheet,
+                        notes: list[str] | None = None) -> None:
+        if not sheet.submitted_at:
+            return
+        widget.done = True
+        summary = t("widget.submit.done", lang=self.lang, participant=sheet.participant,
+                    answered=len(sheet.answered()), total=len(self.order))
+        widget.result = {"summary": "\n\n".join([summary, *(notes or [])])}
+        widget.show_status("saved", "")
 
     def _on_check(self, widget: CheckWidget) -> None:
         widget.result = self.check_result()

@@ -15,7 +15,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-__all__ = ["CheckWidget", "IdentityWidget", "ItemWidget"]
+__all__ = ["CheckWidget", "IdentityWidget", "ItemWidget", "SubmitWidget"]
 
 STATIC = Path(__file__).parent / "static"
 
@@ -85,3 +85,16 @@ class CheckWidget(_Widget):
         super().__init__(**kwargs)
         self.on_msg(lambda _w, content, _buffers: on_check(self)
                     if content.get("event") == "check" else None)
+
+
+class SubmitWidget(_Widget):
+    """The "Kirim" card: the participant's last step; asks once more if items are empty."""
+
+    kind = traitlets.Unicode("submit").tag(sync=True)
+    result = traitlets.Dict().tag(sync=True)
+    done = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, on_submit: Callable[[SubmitWidget], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_msg(lambda _w, content, _buffers: on_submit(self)
+                    if content.get("event") == "submit" else None)

@@ -279,12 +279,35 @@ function renderCheck(model, el) {
   el.append(card);
 }
 
+function renderSubmit(model, el) {
+  const labels = model.get("labels");
+  const card = h("section", { class: "kt-card kt-submit" });
+  const out = h("div", { class: "kt-check-result" });
+  const button = h(
+    "button",
+    { type: "button", class: "kt-action kt-send", onclick: () => model.send({ event: "submit" }) },
+    labels.submit,
+  );
+  const paint = () => {
+    const r = model.get("result") || {};
+    out.replaceChildren(...paragraphs(r.summary || ""));
+    button.disabled = model.get("done");
+    button.textContent = r.confirm ? labels.submit_anyway : labels.submit;
+  };
+  model.on("change:result", paint);
+  model.on("change:done", paint);
+  paint();
+  card.append(h("p", { class: "kt-hint" }, labels.submit_hint), button, out, statusLine(model));
+  el.append(card);
+}
+
 export default {
   render({ model, el }) {
     el.classList.add("kimtrain");
     const kind = model.get("kind");
     if (kind === "identity") renderIdentity(model, el);
     else if (kind === "check") renderCheck(model, el);
+    else if (kind === "submit") renderSubmit(model, el);
     else renderItem(model, el);
   },
 };
