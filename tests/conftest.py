@@ -12,6 +12,8 @@ from kimtrain.i18n import set_language
 ROOT = Path(__file__).resolve().parent.parent
 ASSESSMENTS = ROOT / "assessments"
 STARTER_BANK = ASSESSMENTS / "bank" / "starter.yaml"
+# A fixed form over the starter bank, so the project's own blueprints can evolve freely.
+TEST_BLUEPRINT = Path(__file__).resolve().parent / "data" / "pretest.yaml"
 
 
 @pytest.fixture(autouse=True)

@@ -10,11 +10,11 @@ from kimtrain.assessment.blueprint import load_blueprint
 from kimtrain.assessment.build import build_assessment
 from kimtrain.errors import BlueprintError, CourseError
 
-from .conftest import ASSESSMENTS
+from .conftest import ASSESSMENTS, TEST_BLUEPRINT
 
 
 def test_pretest_builds_an_nbgrader_source_assignment(course, starter_items):
-    blueprint = load_blueprint(course.blueprint("pretest"))
+    blueprint = load_blueprint(TEST_BLUEPRINT)
     path = build_assessment(blueprint, course.root)
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
@@ -40,7 +40,7 @@ def test_pretest_builds_an_nbgrader_source_assignment(course, starter_items):
 
 
 def test_rebuilding_needs_force(course):
-    blueprint = load_blueprint(course.blueprint("pretest"))
+    blueprint = load_blueprint(TEST_BLUEPRINT)
     build_assessment(blueprint, course.root)
     with pytest.raises(CourseError):
         build_assessment(blueprint, course.root)

@@ -17,6 +17,8 @@ from kimtrain.course.gradebook import cell_scores, participant_scores
 from kimtrain.grading import read_results
 from kimtrain.widgets import record_answer
 
+from .conftest import TEST_BLUEPRINT
+
 pytestmark = pytest.mark.slow
 
 NAME = "pretest"
@@ -66,7 +68,7 @@ def graded(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("lifecycle")
     course = create_course(root / "kursus", course_id="uji")
-    blueprint = load_blueprint(course.blueprint(NAME))
+    blueprint = load_blueprint(TEST_BLUEPRINT)
     build_assessment(blueprint, course.root)
     nbgrader = Nbgrader(course)
     nbgrader.generate(NAME)

@@ -11,11 +11,13 @@ from kimtrain.assessment.build import build_assessment
 from kimtrain.widgets import Assessment
 from kimtrain.widgets.views import STATIC
 
+from .conftest import TEST_BLUEPRINT
+
 
 @pytest.fixture
 def folder(course):
     """A released-like folder: the notebook and its manifest, no answers yet."""
-    path = build_assessment(load_blueprint(course.blueprint("pretest")), course.root)
+    path = build_assessment(load_blueprint(TEST_BLUEPRINT), course.root)
     return path.parent
 
 
