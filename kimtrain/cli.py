@@ -20,6 +20,12 @@ from kimtrain.i18n import LANGUAGES, set_language, t
 __all__ = ["build_parser", "main"]
 
 
+def _argparse_text(message: str) -> str:
+    """argparse's own words (usage, errors, --help), from our catalogs when we have them."""
+    translated = t(f"argparse.{message}")
+    return message if translated == f"argparse.{message}" else translated
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kimtrain", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"kimtrain {__version__}")
@@ -44,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = _language_from(argv)
     if lang in LANGUAGES:
         set_language(lang)  # before the parser is built, so --help is translated too
+    argparse._ = _argparse_text  # type: ignore[attr-defined]  # argparse looks it up per call
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -73,3 +73,13 @@ def test_cli_language_switch():
     assert indonesian.returncode == english.returncode == 1
     assert "file tidak ditemukan" in indonesian.stdout
     assert "file not found" in english.stdout
+
+
+def test_argparse_own_messages_follow_the_language():
+    missing = subprocess.run([sys.executable, "-m", "kimtrain", "bank"], capture_output=True,
+                             text=True)
+    assert missing.returncode == 2
+    assert "argumen berikut wajib diisi" in missing.stderr
+    english = subprocess.run([sys.executable, "-m", "kimtrain", "--lang", "en", "bank"],
+                             capture_output=True, text=True)
+    assert "the following arguments are required" in english.stderr
