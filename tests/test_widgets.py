@@ -14,6 +14,12 @@ from kimtrain.widgets.views import STATIC
 from .conftest import TEST_BLUEPRINT
 
 
+def show(session, item_id):
+    """Display one item, as its notebook cell does, and return its widget."""
+    session.soal(item_id)
+    return session.widgets[item_id]
+
+
 @pytest.fixture
 def folder(course):
     """A released-like folder: the notebook and its manifest, no answers yet."""
@@ -24,7 +30,7 @@ def folder(course):
 def test_a_tap_is_saved_at_once_and_shown_again_after_a_restart(folder):
     session = Assessment("pretest", folder)
     session.mulai()
-    widget = session.soal("AMAN-APK-01")
+    widget = show(session, "AMAN-APK-01")
     assert widget.disabled  # nobody identified yet
     session._on_identity(session.identity, {"event": "identify", "code": "kim-007"})
     assert session.participant == "KIM-007" and not widget.disabled
@@ -35,7 +41,7 @@ def test_a_tap_is_saved_at_once_and_shown_again_after_a_restart(folder):
 
     again = Assessment("pretest", folder)  # a new kernel: the one sheet here is picked up
     assert again.participant == "KIM-007"
-    assert again.soal("AMAN-APK-01").value == "B"
+    assert show(again, "AMAN-APK-01").value == "B"
 
 
 def test_a_served_notebook_never_guesses_who_is_answering(folder, monkeypatch):
@@ -43,21 +49,22 @@ def test_a_served_notebook_never_guesses_who_is_answering(folder, monkeypatch):
     monkeypatch.setenv("KIMTRAIN_SERVER", "1")
     other = Assessment("pretest", folder)
     assert other.participant is None
-    assert other.soal("AMAN-APK-01").value is None
+    assert show(other, "AMAN-APK-01").value is None
 
 
 def test_participants_do_not_see_each_other(folder):
     a = Assessment("pretest", folder, participant="KIM-001")
     b = Assessment("pretest", folder, participant="KIM-002")
-    a.soal("HF-BANSOS-01").set_state({"value": False})
-    b.soal("HF-BANSOS-01").set_state({"value": True})
-    assert Assessment("pretest", folder, participant="KIM-001").soal("HF-BANSOS-01").value is False
-    assert Assessment("pretest", folder, participant="KIM-002").soal("HF-BANSOS-01").value is True
+    show(a, "HF-BANSOS-01").set_state({"value": False})
+    show(b, "HF-BANSOS-01").set_state({"value": True})
+    for participant, expected in (("KIM-001", False), ("KIM-002", True)):
+        again = Assessment("pretest", folder, participant=participant)
+        assert show(again, "HF-BANSOS-01").value is expected
 
 
 def test_a_bad_answer_is_refused_with_a_message_and_nothing_saved(folder):
     session = Assessment("pretest", folder, participant="KIM-003")
-    widget = session.soal("UMKM-BAYAR-01")
+    widget = show(session, "UMKM-BAYAR-01")
     widget.set_state({"value": "seratus ribu"})
     assert widget.status == "error" and "bukan angka" in widget.message
     assert not (folder / "jawaban__pretest__KIM-003.json").exists()
@@ -68,8 +75,9 @@ def test_a_bad_answer_is_refused_with_a_message_and_nothing_saved(folder):
 def test_check_lists_unanswered_items(folder):
     session = Assessment("pretest", folder, participant="KIM-004")
     for item_id in session.order:
-        session.soal(item_id)
-    check = session.periksa()
+        show(session, item_id)
+    session.periksa()
+    check = session.check_widget
     session.widgets["AMAN-APK-01"].set_state({"value": "B"})
     session._on_check(check)
     total = len(session.order)
@@ -80,10 +88,10 @@ def test_check_lists_unanswered_items(folder):
 def test_english_switch_uses_the_items_english_text(folder, monkeypatch):
     monkeypatch.setenv("KIMTRAIN_LANG", "en")
     session = Assessment("pretest", folder, participant="KIM-005")
-    widget = session.soal("AMAN-APK-01")
+    widget = show(session, "AMAN-APK-01")
     assert widget.item["stem"].startswith("An unknown number")
     assert widget.labels["number"].startswith("Question 1 of")
-    assert session.soal("HF-BANSOS-01").item["labels"] == ["Fact", "Hoax"]
+    assert show(session, "HF-BANSOS-01").item["labels"] == ["Fact", "Hoax"]
 
 
 def test_static_files_load_nothing_from_the_network():
@@ -103,8 +111,9 @@ def test_importing_the_widgets_does_not_load_heavy_packages():
 
 def test_kirim_asks_once_more_when_items_are_empty_then_locks(folder):
     session = Assessment("pretest", folder, participant="KIM-006")
-    widgets = [session.soal(i) for i in session.order]
-    card = session.kirim()
+    widgets = [show(session, i) for i in session.order]
+    session.kirim()
+    card = session.submit_widget
     notes = []
     session.on_submit.append(lambda s, sheet: notes.append(sheet.participant) or "zip: x.zip")
     widgets[0].set_state({"value": "B"})
@@ -118,4 +127,19 @@ def test_kirim_asks_once_more_when_items_are_empty_then_locks(folder):
     assert widgets[1].status == "error" and widgets[1].value is None
     assert session.store.load("pretest", "KIM-006").value(session.order[1]) is None
     reopened = Assessment("pretest", folder, participant="KIM-006")
-    assert reopened.soal(session.order[0]).disabled and reopened.kirim().done
+    reopened.kirim()
+    assert show(reopened, session.order[0]).disabled and reopened.submit_widget.done
+
+
+@pytest.mark.slow
+def test_each_card_of_a_built_notebook_is_shown_exactly_once(folder, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("KIMTRAIN_PESERTA", "KIM-008")
+    nb = nbformat.read(folder / "pretest.ipynb", as_version=4)
+    NotebookClient(nb, resources={"metadata": {"path": str(folder)}}, timeout=60).execute()
+    view = "application/vnd.jupyter.widget-view+json"
+    shown = [sum(view in o.get("data", {}) for o in c.get("outputs", []))
+             for c in nb.cells if c.cell_type == "code" and "ujian." in c.source]
+    assert shown and all(count == 1 for count in shown), shown

@@ -87,6 +87,7 @@ class Assessment:
         self.order = [item["id"] for item in self.manifest["items"]]
         self.widgets: dict[str, ItemWidget] = {}
         self.identity: IdentityWidget | None = None
+        self.check_widget: CheckWidget | None = None
         self.submit_widget: SubmitWidget | None = None
         self.on_submit: list[SubmitHook] = []
         self.participant: str | None = None
@@ -196,26 +197,29 @@ class Assessment:
             labels["points"] = t("widget.points", lang=lang, points=f"{item['points']:g}")
         return labels
 
-    def mulai(self) -> IdentityWidget | None:
+    # The four calls below display their card and return nothing, so that a notebook
+    # cell ending in one of them does not show the card a second time as its result.
+    # The widgets stay reachable: ``identity``, ``widgets[id]``, ``check_widget``,
+    # ``submit_widget``.
+    def mulai(self) -> None:
         """Show the identity card (a plain line while grading)."""
         if _in_grading():
             _display(_Html(f"<p>{html.escape(self.manifest.get('title', self.name))} — "
                            f"{html.escape(self.participant or '?')}</p>"))
-            return None
+            return
         self.identity = IdentityWidget(on_event=self._on_identity, labels=self._labels(),
                                        participant=self.participant or "")
         if self.participant:
             self.identity.show_status("saved", t("widget.identity.welcome", lang=self.lang,
                                                  participant=self.participant))
         _display(self.identity)
-        return self.identity
 
-    def soal(self, item_id: str) -> ItemWidget | None:
+    def soal(self, item_id: str) -> None:
         """Show one item: a widget for the participant, static HTML while grading."""
         item = localize(self.items[item_id], self.lang)
         if _in_grading():
             _display(_Html(self._static(item)))
-            return None
+            return
         sheet = self.store.load(self.name, self.participant) if self.participant else None
         widget = ItemWidget(on_answer=self._on_answer, item=item, labels=self._labels(item),
                             disabled=sheet is None or sheet.submitted_at is not None)
@@ -227,26 +231,23 @@ class Assessment:
             widget.show_status("", t("widget.identify_first", lang=self.lang))
         self.widgets[item_id] = widget
         _display(widget)
-        return widget
 
-    def periksa(self) -> CheckWidget | None:
+    def periksa(self) -> None:
         """Show the "Periksa jawaban" card."""
         if _in_grading():
-            return None
-        widget = CheckWidget(on_check=self._on_check, labels=self._labels())
-        _display(widget)
-        return widget
+            return
+        self.check_widget = CheckWidget(on_check=self._on_check, labels=self._labels())
+        _display(self.check_widget)
 
-    def kirim(self) -> SubmitWidget | None:
+    def kirim(self) -> None:
         """Show the "Kirim" card, the participant's last step."""
         if _in_grading():
-            return None
+            return
         widget = SubmitWidget(on_submit=self._on_submit_tap, labels=self._labels())
         if self.participant:
             self._show_submitted(widget, self.store.load(self.name, self.participant))
         self.submit_widget = widget
         _display(widget)
-        return widget
 
     def submit(self, *, confirm: bool = False) -> AnswerSheet | None:
         """Record "Kirim" for the current participant and lock their answers.
