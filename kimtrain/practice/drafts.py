@@ -163,10 +163,11 @@ def _load_checkers() -> None:
 
 
 def Pemeriksa(kind: str, contoh: str = "", *, lang: str | None = None,  # noqa: N802
-              show: bool = True) -> DraftWidget:
+              show: bool = True) -> DraftWidget | None:
     """Show a text box whose draft is checked by the ``kind`` checker on "Periksa draf".
 
-    ``contoh`` pre-fills the box (for example a hostile comment to rewrite).
+    ``contoh`` pre-fills the box (for example a hostile comment to rewrite). The box is
+    displayed and ``None`` returned; with ``show=False`` it is returned unshown.
     """
     _load_checkers()
     if kind not in CHECKERS:
@@ -186,8 +187,9 @@ def Pemeriksa(kind: str, contoh: str = "", *, lang: str | None = None,  # noqa: 
               "badge_hint": t("practice.badge_hint", lang=language),
               "answer": t("widget.answer", lang=language)}
     widget = DraftWidget(on_check=on_check, labels=labels, text=contoh)
-    if show:
-        from IPython.display import display
+    if not show:
+        return widget
+    from IPython.display import display
 
-        display(widget)
-    return widget
+    display(widget)
+    return None

@@ -86,8 +86,8 @@ class HoaksAtauFakta:
         self._handle: Any = None
 
     # -- what the notebook calls ----------------------------------------------------------
-    def mulai(self) -> PracticeWidget:
-        """Show the score card and the first claim."""
+    def mulai(self) -> None:
+        """Show the score card and the first claim (the card is ``self.card``)."""
         self._update_score()
         self.card = self._new_card()
         if self.show:
@@ -95,7 +95,6 @@ class HoaksAtauFakta:
 
             display(self.score_widget)
             self._handle = display(self.card, display_id=True)
-        return self.card
 
     @property
     def current(self) -> Item:

@@ -30,10 +30,10 @@ __all__ = ["check_announcement", "check_comment", "check_listing"]
 INSULTS = words_pattern([
     "bodoh", "goblok", "goblog", "tolol", "bego", "dungu", "idiot", "sialan", "anjing",
     "bangsat", "brengsek", "kurang ajar", "kampungan", "norak", "tidak becus", "nggak becus",
-    "gak becus", "otak udang", "dasar", "biadab", "sampah", "muka tembok", "lebay",
+    "gak becus", "otak udang", "dasar", "biadab", "sampah", "muka tembok", "lebay", "malas",
 ])
 ACCUSATIONS = words_pattern([
-    "korupsi", "koruptor", "maling", "pencuri", "penipu", "pembohong", "makan uang",
+    "korupsi", "dikorupsi", "korup", "koruptor", "maling", "pencuri", "penipu", "pembohong", "makan uang",
     "tukang tipu", "pungli",
 ])
 POLITE = words_pattern([

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kimtrain.errors import AnswerError, KimtrainError
 from kimtrain.i18n import get_language, t
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from kimtrain.bank.model import Item
 
 __all__ = ["Attempt", "Latihan", "card_labels", "latihan"]
+
+W = TypeVar("W")
 
 # Types whose answer is judged the moment it is tapped; the others get "Cek jawaban".
 INSTANT = ("single", "truefalse")
@@ -65,10 +67,14 @@ def card_labels(lang: str, number: str) -> dict[str, str]:
     return labels
 
 
-def _display(obj: Any) -> None:
+def _shown(widget: W, show: bool) -> W | None:
+    """Display ``widget`` and return ``None`` (one view per card), or return it unshown."""
+    if not show:
+        return widget
     from IPython.display import display
 
-    display(obj)
+    display(widget)
+    return None
 
 
 class Latihan:
@@ -88,8 +94,12 @@ class Latihan:
         self.score_widget: ScoreWidget | None = None
 
     # -- cards ----------------------------------------------------------------------
-    def soal(self, item_id: str) -> PracticeWidget:
-        """Show one practice card for ``item_id``."""
+    def soal(self, item_id: str) -> PracticeWidget | None:
+        """Show one practice card for ``item_id``.
+
+        The card is displayed here and ``None`` returned, so a notebook cell that ends
+        with this call shows the card once; with ``show=False`` the card is returned.
+        """
         if item_id not in self.items:
             raise KimtrainError("practice.unknown_item", item=item_id,
                                 known=", ".join(self.items))
@@ -105,18 +115,14 @@ class Latihan:
                                 actions=self._idle_actions(item))
         self.widgets[item_id] = widget
         self.attempts.setdefault(item_id, Attempt(item_id))
-        if self.show:
-            _display(widget)
-        return widget
+        return _shown(widget, self.show)
 
-    def skor(self) -> ScoreWidget:
+    def skor(self) -> ScoreWidget | None:
         """Show the running score of this module's practice (updated after each answer)."""
         self.score_widget = ScoreWidget(labels={"title": t("practice.score.title",
                                                            lang=self.lang)})
         self._update_score()
-        if self.show:
-            _display(self.score_widget)
-        return self.score_widget
+        return _shown(self.score_widget, self.show)
 
     # -- answering --------------------------------------------------------------------
     def check(self, item_id: str, response: Any) -> PracticeFeedback:
@@ -203,11 +209,11 @@ class Latihan:
 
 
 def latihan(item: str | Item, bank: str | os.PathLike[str] | None = None, *,
-            lang: str | None = None) -> PracticeWidget:
+            lang: str | None = None, show: bool = True) -> PracticeWidget | None:
     """One practice card on its own: ``latihan("LAT-AMAN-OTP", bank="aman")``.
 
     ``item`` is an item id in ``bank``, or an :class:`~kimtrain.bank.Item` itself.
     """
     if isinstance(item, str):
-        return Latihan(bank, lang=lang).soal(item)
-    return Latihan(items=[item], lang=lang).soal(item.id)
+        return Latihan(bank, lang=lang, show=show).soal(item)
+    return Latihan(items=[item], lang=lang, show=show).soal(item.id)
