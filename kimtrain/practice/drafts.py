@@ -119,14 +119,20 @@ def sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if len(p.split()) >= 2]
 
 
+ACRONYMS = frozenset({
+    "KIM", "NIK", "RT", "RW", "BPD", "PKK", "WIB", "COD", "UMKM", "BPJS", "DTKS", "PKH", "BLT",
+    "BPNT", "KTP", "OTP", "PIN", "BMKG", "ITE", "PDP", "SK", "TPI", "KPU", "BPOM", "BRI", "BNI",
+    "MBG", "CKG", "PAUD", "SD", "SMP", "SMA", "APK", "POLRI", "TNI", "PMI", "HUT", "ASN", "PLN",
+    "PDAM", "KIA", "DPT", "TPS", "KPPS", "LKBN", "SARA", "BBM", "LPG", "RSUD", "BUMDES", "PUPR",
+    "WA", "KK", "BPBD", "KUA", "TK", "SMK", "MTS", "MAN", "ATM", "QRIS", "SMS",
+})
+
+
 def shouting(text: str) -> list[str]:
-    """Words of three or more letters written in capitals (acronyms like KIM excepted)."""
-    words = re.findall(r"\b[A-Z]{3,}\b", text)
-    allowed = {"KIM", "NIK", "RT", "RW", "BPD", "PKK", "WIB", "COD", "UMKM", "BPJS", "DTKS",
-               "PKH", "BLT", "BPNT", "KTP", "OTP", "PIN", "BMKG", "ITE", "PDP", "SK", "TPI",
-               "KPU", "BPOM", "BRI", "BNI", "MBG", "CKG", "PAUD", "SD", "SMP", "SMA", "APK",
-               "KTA", "POLRI", "TNI", "PMI", "HUT", "ASN", "BUMDES", "BUMDes", "PLN", "PDAM"}
-    return [w for w in words if w not in allowed]
+    """Words written in capitals to shout: a capitalised word of five letters or more, or
+    several capitalised words together (acronyms such as KIA or BPJS are not shouting)."""
+    words = [w for w in re.findall(r"\b[A-Z]{3,}\b", text) if w not in ACRONYMS]
+    return words if len(words) >= 2 else [w for w in words if len(w) >= 5]
 
 
 def flags_for(pattern: re.Pattern[str], text: str, reason: str) -> list[Flag]:
