@@ -56,7 +56,8 @@ def test_reveal_shows_the_answer_and_a_later_right_answer_is_not_counted_as_solv
     widget = card(kim, "LAT-KIM-KOTIM")
     assert widget.actions == ["check"]  # numbers are checked on request, not per keystroke
     kim._on_action(widget, "check", {"event": "check", "value": "12"})
-    assert widget.feedback["verdict"] == "wrong" and "lebih besar dari 12" in widget.feedback["text"]
+    assert widget.feedback["verdict"] == "wrong"
+    assert "lebih besar dari 12" in widget.feedback["text"]
     kim._on_action(widget, "reveal", {"event": "reveal"})
     assert widget.feedback["verdict"] == "reveal" and "**17** kecamatan" in widget.feedback["text"]
     assert widget.actions == ["retry"]
@@ -231,3 +232,19 @@ def test_importing_practice_stays_light():
                if "|" in line}
     assert "kimtrain" in modules
     assert not modules & {"pandas", "matplotlib", "nbgrader", "nbformat", "yaml"}
+
+
+def test_running_practice_loads_no_pandas_matplotlib_or_nbgrader():
+    script = (
+        "import sys\n"
+        "from kimtrain.practice import HoaksAtauFakta, Latihan, check_draft\n"
+        "latihan = Latihan('aman', show=False)\n"
+        "latihan.soal('LAT-AMAN-TILANG').set_state({'value': 'B'})\n"
+        "HoaksAtauFakta('hoaks', show=False).mulai()\n"
+        "check_draft('berita', 'Kerja bakti di Desa Bapeang, Sabtu.')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules}"
+        " & {'pandas', 'matplotlib', 'nbgrader', 'nbformat'}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.strip() == "[]"

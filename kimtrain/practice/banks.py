@@ -41,7 +41,7 @@ def practice_banks() -> list[Path]:
 
 
 @cache
-def _load(path: Path) -> tuple[Item, ...]:
+def _load(path: Path, _stamp: float) -> tuple[Item, ...]:
     from kimtrain.bank import load_banks
 
     return tuple(load_banks([path]))
@@ -49,5 +49,8 @@ def _load(path: Path) -> tuple[Item, ...]:
 
 def load_practice(name: str | os.PathLike[str]) -> dict[str, Item]:
     """The items of one practice bank, in file order, by id (raises BankError, listing
-    every mistake, when the file is missing or broken)."""
-    return {item.id: item for item in _load(bank_path(name))}
+    every mistake, when the file is missing or broken). A bank edited during a session
+    is read again the next time a module opens it."""
+    path = bank_path(name)
+    stamp = path.stat().st_mtime if path.exists() else 0.0
+    return {item.id: item for item in _load(path, stamp)}

@@ -164,11 +164,12 @@ def check_draft(kind: str, text: str) -> DraftCheck:
 
 
 def _load_checkers() -> None:
-    import kimtrain.practice.news  # noqa: F401  (registers berita)
-    import kimtrain.practice.posts  # noqa: F401  (registers komentar, pengumuman, produk)
+    # Importing the checker modules registers them: berita; komentar, pengumuman, produk.
+    import kimtrain.practice.news
+    import kimtrain.practice.posts  # noqa: F401
 
 
-def Pemeriksa(kind: str, contoh: str = "", *, lang: str | None = None,  # noqa: N802
+def Pemeriksa(kind: str, contoh: str = "", *, lang: str | None = None,
               show: bool = True) -> DraftWidget | None:
     """Show a text box whose draft is checked by the ``kind`` checker on "Periksa draf".
 

@@ -33,8 +33,8 @@ INSULTS = words_pattern([
     "gak becus", "otak udang", "dasar", "biadab", "sampah", "muka tembok", "lebay", "malas",
 ])
 ACCUSATIONS = words_pattern([
-    "korupsi", "dikorupsi", "korup", "koruptor", "maling", "pencuri", "penipu", "pembohong", "makan uang",
-    "tukang tipu", "pungli",
+    "korupsi", "dikorupsi", "korup", "koruptor", "maling", "pencuri", "penipu", "pembohong",
+    "makan uang", "tukang tipu", "pungli",
 ])
 POLITE = words_pattern([
     "mohon", "maaf", "terima kasih", "makasih", "tolong", "silakan", "permisi", "izin",
