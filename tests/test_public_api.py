@@ -20,6 +20,12 @@ EXPECTED = {
     "kimtrain.grading": ["RESULT_MIME", "ItemResult", "ItemScore", "grade_item",
                          "read_results", "score_item"],
     "kimtrain.course": ["Course", "assessments_dir", "create_course", "open_course"],
+    "kimtrain.practice": ["Attempt", "Check", "DraftCheck", "Flag", "GameResult",
+                          "HoaksAtauFakta", "Latihan", "PracticeFeedback", "Pemeriksa",
+                          "check_answer", "check_draft", "latihan"],
+    "kimtrain.widgets.practice": ["DraftWidget", "PracticeWidget", "ScoreWidget"],
+    "kimtrain.lab": ["LOCALE", "LabWorkspace", "curriculum_dir", "lab_command",
+                     "language_pack_installed", "prepare_workspace"],
 }
 
 

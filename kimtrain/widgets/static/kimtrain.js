@@ -215,6 +215,7 @@ function renderItem(model, el) {
   model.on("change:feedback", paintFeedback);
   paintFeedback();
   card.append(fb, statusLine(model));
+  if (model.get("mode") === "practice") practiceControls(model, card, labels);
   el.append(card);
 }
 
@@ -301,6 +302,106 @@ function renderSubmit(model, el) {
   el.append(card);
 }
 
+// -- practice mode (kimtrain.practice): badge, action buttons, score and draft cards ------
+
+function practiceBadge(labels) {
+  return h("span", { class: "kt-badge", title: labels.badge_hint || "" }, labels.badge || "");
+}
+
+// The buttons the Python session allows right now (model "actions"); each sends its name.
+function practiceControls(model, card, labels) {
+  card.classList.add("kt-practice");
+  const head = card.querySelector(".kt-head");
+  if (head) head.append(practiceBadge(labels));
+  const bar = h("div", { class: "kt-actions" });
+  const paint = () => {
+    bar.replaceChildren();
+    for (const action of model.get("actions") || []) {
+      const send = () => {
+        const message = { event: action };
+        const input = card.querySelector(".kt-input");
+        if (action === "check" && input) message.value = input.value.trim() === "" ? null : input.value;
+        model.send(message);
+      };
+      const primary = action === "check" || action === "next" || action === "restart";
+      bar.append(
+        h(
+          "button",
+          { type: "button", class: primary ? "kt-action" : "kt-action kt-secondary", "data-action": action, onclick: send },
+          labels[action] || action,
+        ),
+      );
+    }
+  };
+  model.on("change:actions", paint);
+  paint();
+  card.append(bar);
+}
+
+function renderScore(model, el) {
+  const labels = model.get("labels");
+  const card = h("section", { class: "kt-card kt-score kt-practice" });
+  const body = h("div", { class: "kt-score-body", role: "status", "aria-live": "polite" });
+  const paint = () => {
+    const r = model.get("result") || {};
+    body.replaceChildren();
+    if (r.score) body.append(h("p", { class: "kt-score-main" }, r.score));
+    if (r.lines && r.lines.length) body.append(h("ul", {}, ...r.lines.map((line) => h("li", {}, line))));
+    if (r.note) body.append(h("p", { class: "kt-hint" }, r.note));
+  };
+  model.on("change:result", paint);
+  paint();
+  card.append(h("div", { class: "kt-title" }, labels.title || ""), body);
+  el.append(card);
+}
+
+function renderDraft(model, el) {
+  const labels = model.get("labels");
+  const card = h("section", { class: "kt-card kt-draft kt-practice" });
+  const head = h("div", { class: "kt-head" }, h("span", { class: "kt-title" }, labels.title || ""), practiceBadge(labels));
+  const input = h("textarea", { class: "kt-input kt-textarea", rows: 8, "aria-label": labels.answer || "" });
+  input.value = model.get("text") || "";
+  const button = h(
+    "button",
+    { type: "button", class: "kt-action", onclick: () => model.send({ event: "check", text: input.value }) },
+    labels.check,
+  );
+  const out = h("div", { class: "kt-feedback" });
+  const paint = () => {
+    const r = model.get("result") || {};
+    out.replaceChildren();
+    out.dataset.verdict = r.verdict || "";
+    if (r.summary) out.append(h("strong", {}, r.summary));
+    if (r.checks && r.checks.length) {
+      const ul = h("ul", { class: "kt-checklist" });
+      for (const [ok, label, detail] of r.checks) {
+        ul.append(
+          h(
+            "li",
+            { "data-ok": ok ? "true" : "false" },
+            h("span", { class: "kt-tick", "aria-hidden": "true" }, ok ? "✓" : "✗"),
+            h("span", {}, label, detail ? h("span", { class: "kt-detail" }, ` — ${detail}`) : null),
+          ),
+        );
+      }
+      out.append(ul);
+    }
+    if (r.flags && r.flags.length) {
+      const ul = h("ul", { class: "kt-flags" });
+      for (const [word, note] of r.flags) ul.append(h("li", {}, h("mark", {}, word), ` ${note}`));
+      out.append(ul);
+    }
+    if (r.note) out.append(h("p", { class: "kt-hint" }, r.note));
+  };
+  model.on("change:result", paint);
+  model.on("change:text", () => {
+    if (document.activeElement !== input) input.value = model.get("text") || "";
+  });
+  paint();
+  card.append(head, h("div", { class: "kt-hint" }, labels.prompt || ""), input, button, out);
+  el.append(card);
+}
+
 export default {
   render({ model, el }) {
     el.classList.add("kimtrain");
@@ -308,6 +409,8 @@ export default {
     if (kind === "identity") renderIdentity(model, el);
     else if (kind === "check") renderCheck(model, el);
     else if (kind === "submit") renderSubmit(model, el);
+    else if (kind === "score") renderScore(model, el);
+    else if (kind === "draft") renderDraft(model, el);
     else renderItem(model, el);
   },
 };
