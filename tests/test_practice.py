@@ -135,7 +135,8 @@ def test_assessment_mode_never_reveals(course):
 
     folder = build_assessment(load_blueprint(TEST_BLUEPRINT), course.root).parent
     session = Assessment("pretest", folder, participant="KIM-001")
-    widget = session.soal("AMAN-APK-01")
+    session.soal("AMAN-APK-01")
+    widget = session.widgets["AMAN-APK-01"]
     widget.set_state({"value": "A"})  # a wrong answer in a test
     assert widget.status == "saved" and widget.feedback == {}
     assert not hasattr(widget, "mode") and not hasattr(widget, "actions")
