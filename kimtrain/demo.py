@@ -33,13 +33,33 @@ __all__ = ["DemoResult", "answer_pattern", "demo_roster", "run_demo"]
 MARKER = ".kimtrain-demo"
 ASSESSMENT = "pretest"
 
-_WRITTEN_GOOD = (
-    "Warga sekalian, pesan tentang situs cek bansos itu HOAKS dan penipuan. Jangan isi NIK "
-    "atau kode OTP di sana. Cek resmi hanya di cekbansos.kemensos.go.id atau tanyakan ke "
-    "kantor desa. Kalau sudah terlanjur mengisi, segera hubungi bank dan ganti kata sandi. "
-    "Terima kasih — KIM Desa."
-)
-_WRITTEN_WEAK = "Itu hoaks ya, jangan percaya."
+# Simulated written answers (good, weak) by competency, so that a facilitator who opens
+# the demo in formgrader reads answers that fit the task: a news item (N1), a rewritten
+# post (E1), and otherwise the clarification of a bansos hoax (K2).
+_WRITTEN = {
+    "N1": (
+        "Warga Lampuyang Bersihkan Parit Jelang Musim Hujan. Sekitar 60 warga Desa "
+        "Lampuyang, Kecamatan Teluk Sampit, bersama perangkat desa dan anggota KIM "
+        "bergotong royong membersihkan parit di jalan utama desa pada Minggu (12/4/2026) "
+        "pukul 07.00–10.00 WIB. Parit sepanjang kurang lebih 1 kilometer dibersihkan dan 40 "
+        "karung sampah diangkut, karena jalan sering tergenang saat hujan. \"Kalau parit "
+        "lancar, jalan tidak lagi tergenang setiap hujan,\" kata Kepala Desa Rahman. Ibu "
+        "Lina, pedagang sayur, berkata gerobaknya biasanya susah lewat kalau jalan banjir.",
+        "Kerja bakti kemarin sangat meriah dan sukses, warga antusias sekali.",
+    ),
+    "E1": (
+        "Lampu jalan di depan SD sudah dua bulan mati. Mohon pemerintah desa memberi tahu "
+        "kapan lampu itu bisa diperbaiki. Terima kasih.",
+        "Lampu jalan mati, aparat desa malas.",
+    ),
+    "K2": (
+        "Warga sekalian, pesan tentang situs cek bansos itu HOAKS dan penipuan. Jangan isi "
+        "NIK atau kode OTP di sana. Cek resmi hanya di cekbansos.kemensos.go.id atau "
+        "tanyakan ke kantor desa. Kalau sudah terlanjur mengisi, segera hubungi bank dan "
+        "ganti kata sandi. Terima kasih — KIM Desa.",
+        "Itu hoaks ya, jangan percaya.",
+    ),
+}
 
 # Fictional participants of two fictional KIM groups in real Kotim places.
 _NAMES = ("Siti Aminah", "Budi Santoso", "Rahmawati", "Ahmad Fauzi", "Dewi Lestari",
@@ -92,7 +112,8 @@ def answer_pattern(item: Item, rng: random.Random, ability: float, blank_rate: f
     if item.type == "text":
         return item.accept[0].lower() if right else "cari di Google"
     if item.type == "written":
-        return _WRITTEN_GOOD if right else _WRITTEN_WEAK
+        good, weak = _WRITTEN.get(item.competency, _WRITTEN["K2"])
+        return good if right else weak
     return None
 
 
@@ -137,9 +158,13 @@ def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
         folder = nbgrader.fetch(ASSESSMENT, pid, home)
         manifest = load_manifest(folder, ASSESSMENT)
         store = FileAnswerStore(folder)
-        # The first participant knows everything; the last one leaves most items blank.
-        ability = 1.0 if index == 0 else 0.15 + 0.8 * rng.random()
-        blank_rate = 0.85 if index == len(ids) - 1 else 0.05 * rng.random()
+        # The first participant knows everything and answers every item (whatever the
+        # length of the form); the last one leaves most items blank.
+        if index == 0:
+            ability, blank_rate = 1.0, 0.0
+        else:
+            ability = 0.15 + 0.8 * rng.random()
+            blank_rate = 0.85 if index == len(ids) - 1 else 0.05 * rng.random()
         for public in manifest["items"]:
             value = answer_pattern(items[public["id"]], rng, ability, blank_rate)
             if value is not None:
