@@ -15,7 +15,7 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-// Stems are plain text with blank-line paragraphs; **bold** is the only markup.
+// Stems are plain text: blank lines make paragraphs, **bold** is the only markup.
 function paragraphs(text) {
   return String(text || "")
     .split(/\n\s*\n/)
@@ -23,13 +23,8 @@ function paragraphs(text) {
       const p = h("p");
       para.split(/(\*\*[^*]+\*\*)/).forEach((part, i) => {
         if (i % 2 === 1) p.append(h("strong", {}, part.slice(2, -2)));
-        else {
-          const lines = part.split("\n");
-          lines.forEach((line, j) => {
-            p.append(document.createTextNode(line));
-            if (j < lines.length - 1) p.append(h("br"));
-          });
-        }
+        // A single line break is wrapping in the YAML source, not meaning: a space.
+        else p.append(document.createTextNode(part.replace(/\s*\n\s*/g, " ")));
       });
       return p;
     });
