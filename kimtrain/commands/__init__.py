@@ -9,6 +9,12 @@ from __future__ import annotations
 # The order is the order of ``kimtrain --help``.
 COMMANDS = (
     "demo",
+    "init",
     "bank",
+    "roster",
     "build",
+    "release",
+    "collect",
+    "grade",
+    "feedback",
 )
