@@ -16,6 +16,7 @@ The result is plain data (:class:`GradeSummary`); the command prints it.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,7 +88,11 @@ def _participants(course: Course, assessment: str) -> tuple[list[str], list[str]
 
 
 def _reason(error: NbgraderError) -> str:
-    return str(error.params.get("reason", ""))[:200]
+    """The exception that stopped nbgrader (its last line), not its generic summary."""
+    causes = [line.strip() for line in error.log.splitlines()
+              if re.match(r"^\s*[\w.]+(Error|Exception|Interrupt)\b.*:", line)
+              and "NbGraderException" not in line]
+    return (causes[-1] if causes else str(error.params.get("reason", "")))[:200]
 
 
 def grade_cohort(course: Course, assessment: str, *, force: bool = False,

@@ -82,24 +82,66 @@ def configure(config: Any) -> Any:
     return config
 
 
+def _grade_id(cell: Any) -> str | None:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    if isinstance(meta, dict) and (meta.get("grade") or meta.get("solution")
+                                   or meta.get("locked")):
+        return meta.get("grade_id") or None
+    return None
+
+
 class DropDuplicateCells(NbGraderPreprocessor):
-    """Keep the first cell of each nbgrader grade id and drop later copies."""
+    """Repair a participant's notebook before nbgrader's own checks: keep the first cell
+    of each grade id and drop later copies, and put back cells that were deleted
+    (copied from ``source/``; ``OverwriteCells`` then restores them from the gradebook).
+
+    nbgrader 0.9.6's ``OverwriteCells.add_missing_cells`` cannot put a grade cell back
+    after a locked cell (a ``KeyError``), which is every kimtrain grade cell."""
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]
                    ) -> tuple[NotebookNode, dict[str, Any]]:
         seen: set[str] = set()
         kept = []
         for cell in nb.cells:
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
-            if grade_id and (meta.get("grade") or meta.get("solution") or meta.get("locked")):
+            grade_id = _grade_id(cell)
+            if grade_id:
                 if grade_id in seen:
                     self.log.warning("kimtrain: dropped a copy of cell %s", grade_id)
                     continue
                 seen.add(grade_id)
             kept.append(cell)
         nb.cells = kept
+        self._restore(nb, resources, seen)
         return nb, resources
+
+    def _restore(self, nb: NotebookNode, resources: dict[str, Any], present: set[str]) -> None:
+        import os
+
+        import nbformat
+
+        info = resources.get("nbgrader", {})
+        root = self.config.CourseDirectory.get("root") or os.getcwd()
+        path = os.path.join(str(root), "source", info.get("assignment", ""),
+                            f"{info.get('notebook', '')}.ipynb")
+        if not os.path.isfile(path):
+            return
+        source = nbformat.read(path, as_version=4)
+        previous: str | None = None
+        for cell in source.cells:
+            grade_id = _grade_id(cell)
+            if not grade_id:
+                continue
+            if grade_id not in present:
+                index = 0
+                if previous is not None:
+                    index = next(i for i, c in enumerate(nb.cells)
+                                 if _grade_id(c) == previous) + 1
+                restored = copy.deepcopy(cell)
+                restored.pop("id", None)
+                nb.cells.insert(index, restored)
+                present.add(grade_id)
+                self.log.warning("kimtrain: restored deleted cell %s", grade_id)
+            previous = grade_id
 
 
 # -- the same checks and saves as nbgrader's, with less overhead per cell -------------------
