@@ -5,7 +5,8 @@
     KimtrainError                 message key + parameters, rendered by kimtrain.i18n
     ├── IssuesError               one or more BankIssue (file, line, item id, field)
     │   ├── BankError             question-bank files
-    │   └── BlueprintError        assessment blueprints
+    │   ├── BlueprintError        assessment blueprints
+    │   └── RosterError           a participant list (row and column of each problem)
     ├── AnswerError               an answer that does not fit its item
     ├── StoreError                the answer store cannot be read or written
     ├── CourseError               a course folder that is missing or malformed
@@ -31,6 +32,7 @@ __all__ = [
     "KimtrainError",
     "KimtrainWarning",
     "NbgraderError",
+    "RosterError",
     "StoreError",
 ]
 
@@ -110,6 +112,10 @@ class BankError(IssuesError):
 
 class BlueprintError(IssuesError):
     key = "blueprint.invalid"
+
+
+class RosterError(IssuesError):
+    key = "roster.invalid"
 
 
 class AnswerError(KimtrainError):

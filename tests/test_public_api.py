@@ -26,6 +26,8 @@ EXPECTED = {
     "kimtrain.widgets.practice": ["DraftWidget", "PracticeWidget", "ScoreWidget"],
     "kimtrain.lab": ["LOCALE", "LabWorkspace", "curriculum_dir", "lab_command",
                      "language_pack_installed", "prepare_workspace"],
+    "kimtrain.feedback": ["ItemFeedback", "ParticipantFeedback", "collect_feedback",
+                          "render_page", "write_feedback"],
 }
 
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 # The order is the order of ``kimtrain --help``.
 COMMANDS = (
     "demo",
+    "init",
     "bank",
+    "roster",
     "build",
+    "release",
+    "collect",
+    "grade",
+    "feedback",
     "lab",
 )

@@ -13,14 +13,14 @@ import copy
 import os
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from kimtrain.course.layout import CONFIG_FILE, Course
 from kimtrain.errors import NbgraderError
 
-__all__ = ["Nbgrader"]
+__all__ = ["Nbgrader", "add_students"]
 
 
 @contextlib.contextmanager
@@ -51,16 +51,30 @@ def _scripts_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([scripts, *paths])
 
 
+def add_students(course: Course, students: list[tuple[str, str]]) -> None:
+    """Create or update nbgrader students ``(id, name)`` without loading nbgrader's apps."""
+    _scripts_on_path()
+    from nbgrader.api import Gradebook
+
+    with _clean_env(), Gradebook(course.db_url, course.course_id) as gb:
+        for student, name in students:
+            gb.update_or_create_student(student, first_name=name)
+
+
 class Nbgrader:
     """nbgrader's steps for one course, run in this process."""
 
-    def __init__(self, course: Course) -> None:
+    def __init__(self, course: Course, config: Callable[[Any], Any] | None = None) -> None:
+        """``config``, when given, turns the course's nbgrader configuration into the one
+        used here (``kimtrain grade`` passes :func:`kimtrain.grading.pipeline.configure`)."""
         _scripts_on_path()
         from nbgrader.apps import NbGraderAPI
         from traitlets.config.loader import PyFileConfigLoader
 
         self.course = course
         self.config = PyFileConfigLoader(CONFIG_FILE, path=str(course.root)).load_config()
+        if config is not None:
+            self.config = config(self.config)
         with _clean_env():
             self.api = NbGraderAPI(config=self.config)
 

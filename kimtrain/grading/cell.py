@@ -26,7 +26,7 @@ from kimtrain.errors import KimtrainError
 from kimtrain.grading.scoring import ItemScore, score_item
 from kimtrain.i18n import t
 
-__all__ = ["RESULT_MIME", "grade_item", "grading_participant"]
+__all__ = ["RESULT_MIME", "grade_item", "grading_participant", "result_bundle", "score_from_sheet"]
 
 RESULT_MIME = "application/vnd.kimtrain.result+json"
 
@@ -54,16 +54,22 @@ def result_bundle(score: ItemScore, assessment: str, participant: str | None) ->
     return {RESULT_MIME: payload, "text/plain": text}
 
 
-def grade_item(spec: dict[str, Any], directory: str | os.PathLike[str] | None = None) -> float:
-    """Score one item for the participant being graded; return its points."""
-    folder = Path(directory) if directory else Path.cwd()
-    participant = grading_participant(folder)
+def score_from_sheet(spec: dict[str, Any], folder: Path, participant: str | None) -> ItemScore:
+    """Score ``spec`` against the answer sheet of ``participant`` in ``folder`` (no sheet:
+    blank). The one rule both the hidden test and kimtrain's kernel-free grader follow."""
     response = None
     if participant is not None:
         store = FileAnswerStore(folder)
         if store.path(spec["assessment"], participant).exists():
             response = store.load(spec["assessment"], participant).value(spec["id"])
-    score = score_item(spec, response)
+    return score_item(spec, response)
+
+
+def grade_item(spec: dict[str, Any], directory: str | os.PathLike[str] | None = None) -> float:
+    """Score one item for the participant being graded; return its points."""
+    folder = Path(directory) if directory else Path.cwd()
+    participant = grading_participant(folder)
+    score = score_from_sheet(spec, folder, participant)
     try:
         from IPython.display import display
 

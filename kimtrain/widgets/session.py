@@ -29,13 +29,18 @@ from kimtrain.answers.values import normalise_response
 from kimtrain.assessment.manifest import load_manifest, localize
 from kimtrain.errors import KimtrainError
 from kimtrain.i18n import get_language, t
+from kimtrain.widgets.offline import zip_submit_hook
 from kimtrain.widgets.views import CheckWidget, IdentityWidget, ItemWidget, SubmitWidget
 
-__all__ = ["Assessment", "SubmitHook", "record_answer"]
+__all__ = ["SUBMIT_HOOK_FACTORIES", "Assessment", "SubmitHook", "record_answer"]
 
 # Called after a participant's "Kirim" is recorded; may return a line to show them
 # (for example the name of the zip file written for an offline hand-in).
 SubmitHook = Callable[["Assessment", AnswerSheet], "str | None"]
+
+# Consulted by every new Assessment, in order: each returns a hook to add to its
+# ``on_submit`` (or None when it does not apply here). Append to add your own.
+SUBMIT_HOOK_FACTORIES: list[Callable[[Assessment], SubmitHook | None]] = [zip_submit_hook]
 
 
 def record_answer(store: AnswerStore, assessment: str, participant: str,
@@ -69,6 +74,9 @@ class _Html:
     def _repr_html_(self) -> str:
         return self.markup
 
+    def __repr__(self) -> str:  # the text/plain of the output: stable across runs
+        return "<kimtrain: HTML>"
+
 
 class Assessment:
     """One participant's sitting of one assessment, in this notebook's folder."""
@@ -95,6 +103,10 @@ class Assessment:
         found = participant or self._participant_from_context()
         if found:
             self.participant = participant_id(found)
+        for factory in SUBMIT_HOOK_FACTORIES:
+            hook = factory(self)
+            if hook is not None:
+                self.on_submit.append(hook)
 
     # -- who is answering -----------------------------------------------------------
     def _participant_from_context(self) -> str | None:
@@ -204,8 +216,7 @@ class Assessment:
     def mulai(self) -> None:
         """Show the identity card (a plain line while grading)."""
         if _in_grading():
-            _display(_Html(f"<p>{html.escape(self.manifest.get('title', self.name))} — "
-                           f"{html.escape(self.participant or '?')}</p>"))
+            _display(_Html(self.title_html()))
             return
         self.identity = IdentityWidget(on_event=self._on_identity, labels=self._labels(),
                                        participant=self.participant or "")
@@ -322,6 +333,16 @@ class Assessment:
             short = stem[:70] + ("…" if len(stem) > 70 else "")
             rows.append([self.order.index(item_id) + 1, short])
         return {"summary": summary, "missing": rows}
+
+    def static_html(self, item_id: str) -> str:
+        """The item with the participant's saved answer as static HTML: what ``soal``
+        shows under autograde (and what a grader sees in formgrader)."""
+        return self._static(localize(self.items[item_id], self.lang))
+
+    def title_html(self) -> str:
+        """What ``mulai`` shows under autograde: the title and the participant."""
+        return (f"<p>{html.escape(self.manifest.get('title', self.name))} — "
+                f"{html.escape(self.participant or '?')}</p>")
 
     def _static(self, item: dict[str, Any]) -> str:
         value = None

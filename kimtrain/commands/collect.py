@@ -1,0 +1,42 @@
+"""``kimtrain collect NAME [--from DIR]``: gather submissions into nbgrader's ``submitted/``,
+from the exchange (a hub or a shared machine) or from offline zips in ``DIR``."""
+
+from __future__ import annotations
+
+import argparse
+
+from kimtrain.commands._output import format_table, say
+from kimtrain.i18n import t
+
+
+def collect(args: argparse.Namespace) -> int:
+    from kimtrain.course.layout import open_course
+
+    course = open_course(args.course)
+    if args.source is None:
+        from kimtrain.course.nbgrader_api import Nbgrader
+
+        Nbgrader(course).collect(args.name)
+        submitted = sorted(p.parent.name for p in course.root.glob(f"submitted/*/{args.name}"))
+        say(t("collect.exchange.done", name=args.name, count=len(submitted)))
+        return 0
+    from kimtrain.course.collect import collect_zips
+
+    report = collect_zips(course, args.name, args.source)
+    rows = [[file, participant, t("collect.kind.imported"), ""]
+            for file, participant in report.imported]
+    rows += [[p.file, p.participant or "–", t(f"collect.kind.{p.kind}"), p.detail]
+             for p in report.problems]
+    if rows:
+        say(format_table([t("collect.col.file"), t("table.participant"),
+                          t("collect.col.result"), t("collect.col.detail")], rows))
+    say(t("collect.zip.done", imported=len(report.imported), problems=len(report.problems)))
+    return 0 if not report.problems else 2
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("collect", help=t("cli.collect"), description=t("cli.collect"))
+    parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
+    parser.add_argument("--course", default=".", help=t("cli.course"))
+    parser.add_argument("--from", dest="source", metavar="DIR", help=t("cli.collect.from"))
+    parser.set_defaults(func=collect)

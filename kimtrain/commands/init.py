@@ -1,0 +1,28 @@
+"""``kimtrain init DIR``: a new course folder, ready for a roster and a first assessment."""
+
+from __future__ import annotations
+
+import argparse
+
+from kimtrain.commands._output import say
+from kimtrain.i18n import t
+
+
+def init(args: argparse.Namespace) -> int:
+    from kimtrain.course.setup import init_course
+
+    course = init_course(args.dir, course_id=args.course_id, db_url=args.db_url,
+                         exchange=args.exchange)
+    say(t("init.done", path=str(course.root), course_id=course.course_id))
+    say(t("init.guide", path=str(course.root / "PANDUAN.md")))
+    say(t("init.next"))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("init", help=t("cli.init"), description=t("cli.init"))
+    parser.add_argument("dir", metavar="DIR", help=t("cli.init.dir"))
+    parser.add_argument("--course-id", default="kim", help=t("cli.init.course_id"))
+    parser.add_argument("--db-url", help=t("cli.init.db_url"))
+    parser.add_argument("--exchange", help=t("cli.init.exchange"))
+    parser.set_defaults(func=init)

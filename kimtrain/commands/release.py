@@ -1,0 +1,30 @@
+"""``kimtrain release NAME [--offline DIR]``: hand an assessment out, through nbgrader's
+exchange (a hub or a shared machine) or as a folder to copy to participants' laptops."""
+
+from __future__ import annotations
+
+import argparse
+
+from kimtrain.commands._output import say
+from kimtrain.i18n import t
+
+
+def release(args: argparse.Namespace) -> int:
+    from kimtrain.course.handout import release_assessment
+
+    course, folder = release_assessment(args.course, args.name, offline=args.offline,
+                                        regenerate=args.regenerate)
+    if folder is None:
+        say(t("release.exchange", name=args.name, course_id=course.course_id))
+    else:
+        say(t("release.offline", name=args.name, path=str(folder)))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("release", help=t("cli.release"), description=t("cli.release"))
+    parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
+    parser.add_argument("--course", default=".", help=t("cli.course"))
+    parser.add_argument("--offline", metavar="DIR", help=t("cli.release.offline"))
+    parser.add_argument("--regenerate", action="store_true", help=t("cli.release.regenerate"))
+    parser.set_defaults(func=release)

@@ -1,0 +1,266 @@
+"""Grading kimtrain notebooks without a kernel, inside nbgrader's own autograde pipeline.
+
+``kimtrain grade`` configures :class:`KernelFreeExecute` in place of nbgrader's
+``Execute`` preprocessor. For a notebook whose code cells are all kimtrain's own
+(the ``Assessment`` set-up, ``ujian.soal(...)``, ``ujian.periksa()``,
+``ujian.kirim()`` and hidden tests calling ``grade_item({...})``), it computes each
+cell's outputs in this process: the hidden test's spec is read with
+:func:`ast.literal_eval` and scored by the same function the hidden test calls, so
+the outputs are the ones ``grade_item`` would produce in a kernel (the
+``application/vnd.kimtrain.result+json`` display and the points as
+``execute_result``). nbgrader's next steps (``LimitOutput``, ``SaveAutoGrades``, …)
+then run unchanged and write the gradebook. Any other code cell — a code answer, a
+cell the participant added, a cell that does not parse — sends the whole notebook
+through the real ``Execute``, with its timeout.
+
+:class:`LimitOutputSize` caps outputs by size (nbgrader's ``LimitOutput`` counts
+lines only, so one 30 MB line passes it) and notes what it cut.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+from typing import Any
+
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Integer
+
+from kimtrain.errors import KimtrainError
+from kimtrain.grading.cell import grading_participant, result_bundle, score_from_sheet
+
+__all__ = ["MODE_KERNEL", "MODE_KERNELFREE", "KernelFreeExecute", "LimitOutputSize",
+           "plan_notebook"]
+
+MODE_KERNELFREE, MODE_KERNEL = "kernelfree", "kernel"
+_SPEC_KEYS = {"assessment", "id", "type", "points"}
+
+Step = tuple[str, Any]  # ("assessment", name) | ("mulai"|"periksa"|"kirim", None)
+#                          | ("soal", item id) | ("grade", spec)
+
+
+def _call(node: ast.AST) -> tuple[str, str, list[ast.expr]] | None:
+    """``name.method(args)`` or ``function(args)`` as (receiver, name, args)."""
+    if not isinstance(node, ast.Expr) or not isinstance(node.value, ast.Call):
+        return None
+    call = node.value
+    if call.keywords:
+        return None
+    if isinstance(call.func, ast.Name):
+        return "", call.func.id, call.args
+    if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+        return call.func.value.id, call.func.attr, call.args
+    return None
+
+
+def _string(args: list[ast.expr]) -> str | None:
+    if len(args) == 1 and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+        return args[0].value
+    return None
+
+
+def _plan_statement(node: ast.stmt, session: list[str]) -> Step | None:
+    """One statement of a kimtrain cell, or ``None`` if it is anything else."""
+    if isinstance(node, ast.ImportFrom) and node.level == 0:
+        imported = [(a.name, a.asname) for a in node.names]
+        if (node.module, imported) in (("kimtrain.widgets", [("Assessment", None)]),
+                                       ("kimtrain.grading.cell", [("grade_item", None)])):
+            return ("import", None)
+        return None
+    if (isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name) and node.value.func.id == "Assessment"
+            and not node.value.keywords):
+        name = _string(node.value.args)
+        if name is None:
+            return None
+        session[:] = [node.targets[0].id]
+        return ("assessment", name)
+    found = _call(node)
+    if found is None:
+        return None
+    receiver, method, args = found
+    if receiver == "" and method == "grade_item" and len(args) == 1:
+        try:
+            spec = ast.literal_eval(args[0])
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return None
+        if isinstance(spec, dict) and set(spec) >= _SPEC_KEYS:
+            return ("grade", spec)
+        return None
+    if not session or receiver != session[0]:
+        return None
+    if method in ("mulai", "periksa", "kirim") and not args:
+        return (method, None)
+    if method == "soal" and _string(args) is not None:
+        return ("soal", _string(args))
+    return None
+
+
+def plan_notebook(nb: NotebookNode) -> list[list[Step]] | None:
+    """The kimtrain steps of each code cell (in order), or ``None`` when some code
+    cell is not kimtrain's own and the notebook needs a real kernel."""
+    plan: list[list[Step]] = []
+    session: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except (SyntaxError, ValueError):
+            return None
+        steps = []
+        for node in tree.body:
+            step = _plan_statement(node, session)
+            if step is None:
+                return None
+            steps.append(step)
+        plan.append(steps)
+    return plan
+
+
+def _error(exc: BaseException) -> NotebookNode:
+    name = type(exc).__name__
+    return new_output("error", ename=name, evalue=str(exc), traceback=[f"{name}: {exc}"])
+
+
+def _html(markup: str) -> NotebookNode:
+    return new_output("display_data", data={"text/html": markup,
+                                            "text/plain": "<kimtrain: HTML>"})
+
+
+class _Runner:
+    """Computes the outputs of one notebook's kimtrain cells, as a kernel would."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.participant = grading_participant(folder)
+        self.session: Any = None
+        self.session_error: BaseException | None = None
+
+    def run(self, step: Step) -> list[NotebookNode]:
+        kind, arg = step
+        if kind == "import":
+            return []
+        if kind == "assessment":
+            from kimtrain.widgets.session import Assessment
+
+            try:
+                self.session, self.session_error = Assessment(arg, self.folder), None
+            except (KimtrainError, OSError) as exc:
+                self.session, self.session_error = None, exc
+                return [_error(exc)]
+            return []
+        if kind == "grade":
+            return self._grade(arg)
+        if self.session is None:
+            return [_error(NameError(f"name 'ujian' is not defined ({self.session_error})"))]
+        if kind == "mulai":
+            return [_html(self.session.title_html())]
+        if kind == "soal":
+            try:
+                return [_html(self.session.static_html(arg))]
+            except (KimtrainError, KeyError) as exc:
+                return [_error(exc)]
+        return []  # periksa, kirim: nothing while grading
+
+    def _grade(self, spec: dict[str, Any]) -> list[NotebookNode]:
+        try:
+            score = score_from_sheet(spec, self.folder, self.participant)
+        except (KimtrainError, OSError, ValueError, TypeError, KeyError) as exc:
+            return [_error(exc)]
+        bundle = json.loads(json.dumps(result_bundle(score, spec["assessment"],
+                                                     self.participant)))
+        points = score.points or 0.0
+        return [new_output("display_data", data=bundle),
+                new_output("execute_result", data={"text/plain": repr(points)},
+                           execution_count=None)]
+
+
+class KernelFreeExecute(Execute):
+    """nbgrader's ``Execute``, except that kimtrain notebooks are graded without a kernel."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]
+                   ) -> tuple[NotebookNode, dict[str, Any]]:
+        plan = plan_notebook(nb)
+        info = nb.metadata.setdefault("kimtrain", {})
+        if plan is None:
+            info["grading"] = MODE_KERNEL
+            return super().preprocess(nb, resources)
+        info["grading"] = MODE_KERNELFREE
+        folder = Path(resources.get("metadata", {}).get("path") or ".").resolve()
+        runner = _Runner(folder)
+        steps = iter(plan)
+        count = 0
+        for cell in nb.cells:
+            if cell.cell_type != "code" or not cell.source.strip():
+                continue
+            count += 1
+            outputs: list[NotebookNode] = []
+            for step in next(steps):
+                outputs.extend(runner.run(step))
+                if outputs and outputs[-1].output_type == "error":
+                    break  # a kernel stops a cell at its first error
+            for output in outputs:
+                if output.output_type == "execute_result":
+                    output.execution_count = count
+            cell.outputs = outputs
+            cell.execution_count = count
+        return nb, resources
+
+
+class LimitOutputSize(NbGraderPreprocessor):
+    """Cut any output larger than ``max_chars`` characters (text or one mime bundle)."""
+
+    max_chars = Integer(100_000, help="largest output kept, in characters (-1: no limit)"
+                        ).tag(config=True)
+
+    def preprocess_cell(self, cell: NotebookNode, resources: dict[str, Any], index: int
+                        ) -> tuple[NotebookNode, dict[str, Any]]:
+        if self.max_chars < 0 or cell.cell_type != "code":
+            return cell, resources
+        cut = 0
+        for output in cell.get("outputs", []):
+            cut += _limit(output, self.max_chars)
+        if cut:
+            note = resources.setdefault("kimtrain", {})
+            note["output_cut"] = note.get("output_cut", 0) + cut
+            cell.metadata.setdefault("kimtrain", {})["output_cut"] = cut
+        return cell, resources
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]
+                   ) -> tuple[NotebookNode, dict[str, Any]]:
+        nb, resources = super().preprocess(nb, resources)
+        cut = resources.get("kimtrain", {}).get("output_cut", 0)
+        if cut:
+            nb.metadata.setdefault("kimtrain", {})["output_cut"] = cut
+        return nb, resources
+
+
+def _limit(output: NotebookNode, limit: int) -> int:
+    """Shorten one output in place; return how many characters were removed."""
+    marker = "\n... [kimtrain: output cut] ..."
+    removed = 0
+    fields: list[tuple[dict[str, Any], str]] = []
+    if output.get("output_type") == "stream":
+        fields.append((output, "text"))
+    for mime in list(output.get("data", {})):
+        fields.append((output["data"], mime))
+    for holder, key in fields:
+        value = holder[key]
+        text = value if isinstance(value, str) else json.dumps(value)
+        if len(text) <= limit:
+            continue
+        removed += len(text) - limit
+        if isinstance(value, str) and (key == "text" or key.startswith("text/")):
+            holder[key] = text[:limit] + marker
+        else:
+            holder.pop(key)
+            output.setdefault("data", {}).setdefault("text/plain", marker.strip())
+    return removed
+
+
+
