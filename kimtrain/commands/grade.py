@@ -35,7 +35,7 @@ def grade(args: argparse.Namespace) -> int:
 
     course = open_course(args.course)
     say(t("grade.start", name=args.name))
-    summary = grade_cohort(course, args.name, force=args.force,
+    summary = grade_cohort(course, args.name, force=args.force, jobs=args.jobs,
                            progress=None if args.quiet else progress_bar)
     say(t("grade.backup", path=str(summary.backup)) if summary.backup
         else t("grade.backup.none"))
@@ -56,4 +56,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--course", default=".", help=t("cli.course"))
     parser.add_argument("--force", action="store_true", help=t("cli.grade.force"))
     parser.add_argument("--quiet", action="store_true", help=t("cli.grade.quiet"))
+    parser.add_argument("--jobs", type=int, default=None, metavar="N", help=t("cli.grade.jobs"))
     parser.set_defaults(func=grade)

@@ -8,7 +8,10 @@
    :func:`~kimtrain.grading.pipeline.configure` (kimtrain notebooks are graded without
    a kernel). A failure is that participant's flag only. Without ``force`` a
    submission already graded and not newer is left as it is (nbgrader's own rule),
-   so re-running changes nothing.
+   so re-running changes nothing. With ``jobs`` > 1 (the default on a machine with
+   several cores, POSIX only) participants are shared among that many worker
+   processes, each with its own nbgrader; SQLite's short per-notebook commits allow
+   that, and a participant whose worker failed is graded once more, alone.
 4. The scores are read back from the gradebook.
 
 The result is plain data (:class:`GradeSummary`); the command prints it.
@@ -16,9 +19,12 @@ The result is plain data (:class:`GradeSummary`); the command prints it.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,13 +101,72 @@ def _reason(error: NbgraderError) -> str:
     return (causes[-1] if causes else str(error.params.get("reason", "")))[:200]
 
 
+def default_jobs() -> int:
+    """Worker processes for grading: one per core, at most four (POSIX), else one."""
+    if sys.platform == "win32":
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+# -- one participant through nbgrader, in this process or in a worker ----------------------
+_worker: Any = None  # the worker process's own Nbgrader
+
+
+def _start_worker(root: str) -> None:
+    global _worker
+    from kimtrain.course.layout import open_course
+    from kimtrain.course.nbgrader_api import Nbgrader
+    from kimtrain.grading.pipeline import configure
+
+    _worker = Nbgrader(open_course(root), config=configure)
+
+
+def _autograde(nbgrader: Any, assessment: str, participant: str,
+               force: bool) -> tuple[str, str | None, str]:
+    """(participant, nbgrader's log or None, the reason it failed)."""
+    try:
+        return participant, nbgrader.autograde(assessment, participant, force=force), ""
+    except NbgraderError as exc:
+        return participant, None, _reason(exc)
+
+
+def _in_worker(task: tuple[str, str, bool]) -> tuple[str, str | None, str]:
+    assessment, participant, force = task
+    return _autograde(_worker, assessment, participant, force)
+
+
+def _run(course: Course, assessment: str, participants: list[str], force: bool,
+         jobs: int) -> Iterator[tuple[str, str | None, str]]:
+    """nbgrader's autograde for each participant, as results come in."""
+    from kimtrain.course.nbgrader_api import Nbgrader
+    from kimtrain.grading.pipeline import configure
+
+    retry: list[str] = []
+    if jobs > 1 and len(participants) > 1:
+        import nbgrader.apps  # imported once here and inherited by every worker
+
+        context = multiprocessing.get_context("fork")
+        tasks = [(assessment, p, force) for p in participants]
+        with context.Pool(min(jobs, len(participants)), _start_worker,
+                          (str(course.root),)) as pool:
+            for participant, log, reason in pool.imap_unordered(_in_worker, tasks):
+                if log is None:
+                    retry.append(participant)
+                else:
+                    yield participant, log, reason
+    else:
+        retry = participants
+    if retry:
+        nbgrader = Nbgrader(course, config=configure)
+        for participant in retry:
+            yield _autograde(nbgrader, assessment, participant, force)
+
+
 def grade_cohort(course: Course, assessment: str, *, force: bool = False,
-                 progress: Progress | None = None) -> GradeSummary:
+                 progress: Progress | None = None, jobs: int | None = None) -> GradeSummary:
     """Grade every submission of ``assessment``; see the module docstring."""
     from kimtrain.course.backup import backup_gradebook
     from kimtrain.course.gradebook import participant_scores
-    from kimtrain.course.nbgrader_api import Nbgrader
-    from kimtrain.grading.pipeline import configure
     from kimtrain.grading.screen import FAILED, Flag, after_grading, reference_cells
     from kimtrain.grading.screen import screen_submission as screen
 
@@ -112,28 +177,34 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
     reference = reference_cells(released)
     backup = backup_gradebook(course, reason="grade")
     submitted, missing = _participants(course, assessment)
-    nbgrader = Nbgrader(course, config=configure)
     outcomes: dict[str, ParticipantOutcome] = {}
-    for done, participant in enumerate(submitted, 1):
+    ready: list[str] = []
+    done = 0
+    for participant in submitted:
         folder = course.folder("submitted", participant, assessment)
         flags = screen(folder, assessment, participant, reference)
-        outcome = ParticipantOutcome(participant, GRADED, flags)
-        outcomes[participant] = outcome
+        outcomes[participant] = ParticipantOutcome(participant, GRADED, flags)
         if any(f.fatal for f in flags):
-            outcome.status = NOT_GRADED
+            outcomes[participant].status = NOT_GRADED
+            done += 1
+            if progress is not None:
+                progress(done, len(submitted), participant)
         else:
-            try:
-                log = nbgrader.autograde(assessment, participant, force=force)
-            except NbgraderError as exc:
-                outcome.status = NOT_GRADED
-                outcome.flags.append(Flag(FAILED, _reason(exc)))
-            else:
-                if "Skipping existing assignment" in log:
-                    outcome.status = UNCHANGED
-                graded = course.folder("autograded", participant, assessment,
-                                       f"{assessment}.ipynb")
-                outcome.mode, after = after_grading(graded)
-                outcome.flags.extend(after)
+            ready.append(participant)
+    results = _run(course, assessment, ready, force, default_jobs() if jobs is None else jobs)
+    for participant, log, reason in results:
+        outcome = outcomes[participant]
+        if log is None:
+            outcome.status = NOT_GRADED
+            outcome.flags.append(Flag(FAILED, reason))
+        else:
+            if "Skipping existing assignment" in log:
+                outcome.status = UNCHANGED
+            graded = course.folder("autograded", participant, assessment,
+                                   f"{assessment}.ipynb")
+            outcome.mode, after = after_grading(graded)
+            outcome.flags.extend(after)
+        done += 1
         if progress is not None:
             progress(done, len(submitted), participant)
     for row in participant_scores(course, assessment) if submitted else []:

@@ -54,12 +54,14 @@ def result_bundle(score: ItemScore, assessment: str, participant: str | None) ->
     return {RESULT_MIME: payload, "text/plain": text}
 
 
-def score_from_sheet(spec: dict[str, Any], folder: Path, participant: str | None) -> ItemScore:
+def score_from_sheet(spec: dict[str, Any], folder: Path, participant: str | None,
+                     store: Any = None) -> ItemScore:
     """Score ``spec`` against the answer sheet of ``participant`` in ``folder`` (no sheet:
-    blank). The one rule both the hidden test and kimtrain's kernel-free grader follow."""
+    blank). The one rule both the hidden test and kimtrain's kernel-free grader follow;
+    ``store`` may be given to reuse one already open on ``folder``."""
     response = None
     if participant is not None:
-        store = FileAnswerStore(folder)
+        store = store or FileAnswerStore(folder)
         if store.path(spec["assessment"], participant).exists():
             response = store.load(spec["assessment"], participant).value(spec["id"])
     return score_item(spec, response)

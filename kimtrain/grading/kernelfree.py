@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from nbformat import NotebookNode
-from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer
 
@@ -122,14 +121,41 @@ def plan_notebook(nb: NotebookNode) -> list[list[Step]] | None:
     return plan
 
 
+# Outputs are built as plain nodes: nbformat's new_output() validates each one against
+# the schema with jsonschema, which was a fifth of the grading time. The notebook as a
+# whole is still validated when nbgrader writes it.
+def _output(output_type: str, **fields: Any) -> NotebookNode:
+    return NotebookNode(output_type=output_type, **fields)
+
+
 def _error(exc: BaseException) -> NotebookNode:
     name = type(exc).__name__
-    return new_output("error", ename=name, evalue=str(exc), traceback=[f"{name}: {exc}"])
+    return _output("error", ename=name, evalue=str(exc), traceback=[f"{name}: {exc}"])
 
 
 def _html(markup: str) -> NotebookNode:
-    return new_output("display_data", data={"text/html": markup,
-                                            "text/plain": "<kimtrain: HTML>"})
+    return _output("display_data", metadata=NotebookNode(),
+                   data=NotebookNode({"text/html": markup, "text/plain": "<kimtrain: HTML>"}))
+
+
+class _ReadOnce:
+    """A FileAnswerStore that reads each sheet once: one notebook's grading asks for the
+    same sheet for every item."""
+
+    def __init__(self, folder: Path) -> None:
+        from kimtrain.answers.store import FileAnswerStore
+
+        self._store = FileAnswerStore(folder)
+        self._sheets: dict[tuple[str, str], Any] = {}
+
+    def load(self, assessment: str, participant: str) -> Any:
+        key = (assessment, participant)
+        if key not in self._sheets:
+            self._sheets[key] = self._store.load(assessment, participant)
+        return self._sheets[key]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
 
 
 class _Runner:
@@ -138,6 +164,7 @@ class _Runner:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.participant = grading_participant(folder)
+        self.store = _ReadOnce(folder)
         self.session: Any = None
         self.session_error: BaseException | None = None
 
@@ -149,7 +176,8 @@ class _Runner:
             from kimtrain.widgets.session import Assessment
 
             try:
-                self.session, self.session_error = Assessment(arg, self.folder), None
+                self.session = Assessment(arg, self.folder, store=self.store)
+                self.session_error = None
             except (KimtrainError, OSError) as exc:
                 self.session, self.session_error = None, exc
                 return [_error(exc)]
@@ -169,15 +197,15 @@ class _Runner:
 
     def _grade(self, spec: dict[str, Any]) -> list[NotebookNode]:
         try:
-            score = score_from_sheet(spec, self.folder, self.participant)
+            score = score_from_sheet(spec, self.folder, self.participant, self.store)
         except (KimtrainError, OSError, ValueError, TypeError, KeyError) as exc:
             return [_error(exc)]
         bundle = json.loads(json.dumps(result_bundle(score, spec["assessment"],
                                                      self.participant)))
         points = score.points or 0.0
-        return [new_output("display_data", data=bundle),
-                new_output("execute_result", data={"text/plain": repr(points)},
-                           execution_count=None)]
+        return [_output("display_data", metadata=NotebookNode(), data=NotebookNode(bundle)),
+                _output("execute_result", metadata=NotebookNode(),
+                        data=NotebookNode({"text/plain": repr(points)}), execution_count=None)]
 
 
 class KernelFreeExecute(Execute):

@@ -8,10 +8,12 @@
 * :class:`DropDuplicateCells` runs before ``DeduplicateIds`` in the sanitize phase, so
   a copy-pasted cell no longer wipes the original's metadata and fails the notebook
   (jupyter/nbgrader#1083): later copies of a grade id are dropped, the first kept;
-* ``CheckCellMetadata`` and ``SaveAutoGrades`` are replaced by subclasses that do the
-  same checks and writes with less overhead (the metadata schema compiled once
-  instead of re-checked per cell; one gradebook commit per notebook instead of one
-  per cell).
+* ``OverwriteCells``, ``CheckCellMetadata`` and ``SaveAutoGrades`` are replaced by
+  subclasses that do the same checks and writes with less overhead: the source cells
+  read in two queries per notebook instead of two per cell, the metadata schema
+  compiled once, the grades and comments read in one query and committed once per
+  notebook instead of once per cell;
+* the exporter validates the notebook once after all steps rather than after each.
 
 ``nbgrader autograde`` run by hand keeps the course's own configuration.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import traceback
+import uuid
 from typing import Any, ClassVar
 
 from nbformat import NotebookNode
@@ -31,9 +34,11 @@ from nbgrader.nbgraderformat.common import (
 )
 from nbgrader.preprocessors import CheckCellMetadata as NbGraderCheckCellMetadata
 from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import OverwriteCells as NbGraderOverwriteCells
 from nbgrader.preprocessors import SaveAutoGrades as NbGraderSaveAutoGrades
 
-__all__ = ["CheckCellMetadata", "DropDuplicateCells", "SaveAutoGrades", "configure"]
+__all__ = ["CheckCellMetadata", "DropDuplicateCells", "OverwriteCells", "SaveAutoGrades",
+           "configure"]
 
 _HERE = "kimtrain.grading.pipeline"
 _KERNELFREE = "kimtrain.grading.kernelfree"
@@ -67,9 +72,10 @@ def configure(config: Any) -> Any:
     for step in sanitize:
         if _short(step) == "DeduplicateIds":
             new_sanitize.append(f"{_HERE}.DropDuplicateCells")
-        new_sanitize.append(f"{_HERE}.CheckCellMetadata"
-                            if _short(step) == "CheckCellMetadata" else step)
+        new_sanitize.append(f"{_HERE}.{_short(step)}"
+                            if _short(step) in ("CheckCellMetadata", "OverwriteCells") else step)
     replace = {"Execute": f"{_KERNELFREE}.KernelFreeExecute",
+               "OverwriteCells": f"{_HERE}.OverwriteCells",
                "SaveAutoGrades": f"{_HERE}.SaveAutoGrades",
                "CheckCellMetadata": f"{_HERE}.CheckCellMetadata"}
     new_steps: list[str] = []
@@ -79,6 +85,7 @@ def configure(config: Any) -> Any:
             new_steps.append(f"{_KERNELFREE}.LimitOutputSize")
     autograde.sanitize_preprocessors = new_sanitize
     autograde.autograde_preprocessors = new_steps
+    config.Exporter.optimistic_validation = True
     return config
 
 
@@ -137,7 +144,7 @@ class DropDuplicateCells(NbGraderPreprocessor):
                     index = next(i for i, c in enumerate(nb.cells)
                                  if _grade_id(c) == previous) + 1
                 restored = copy.deepcopy(cell)
-                restored.pop("id", None)
+                restored["id"] = uuid.uuid4().hex[:8]
                 nb.cells.insert(index, restored)
                 present.add(grade_id)
                 self.log.warning("kimtrain: restored deleted cell %s", grade_id)
@@ -192,8 +199,44 @@ class CheckCellMetadata(NbGraderCheckCellMetadata):
         return nb, resources
 
 
-class SaveAutoGrades(NbGraderSaveAutoGrades):
-    """nbgrader's ``SaveAutoGrades`` with one commit per notebook instead of one per cell."""
+class _CachedCells:
+    """The gradebook, with a notebook's source and grade cells read once, answering
+    the two look-ups ``OverwriteCells`` makes for every cell."""
+
+    def __init__(self, gradebook: Any, notebook_id: str, assignment_id: str) -> None:
+        self._gradebook = gradebook
+        notebook = gradebook.find_notebook(notebook_id, assignment_id)
+        self._source = {cell.name: cell for cell in notebook.source_cells}
+        self._graded = {cell.name: cell for cell in notebook.grade_cells}
+
+    def find_source_cell(self, name: str, notebook_id: str, assignment_id: str) -> Any:
+        from nbgrader.api import MissingEntry
+
+        if name not in self._source:
+            raise MissingEntry()
+        return self._source[name]
+
+    def find_graded_cell(self, name: str, notebook_id: str, assignment_id: str) -> Any:
+        from nbgrader.api import MissingEntry
+
+        if name not in self._graded:
+            raise MissingEntry()
+        return self._graded[name]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._gradebook, name)
+
+    def __enter__(self) -> _CachedCells:
+        self._gradebook.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._gradebook.__exit__(*exc)
+
+
+class OverwriteCells(NbGraderOverwriteCells):
+    """nbgrader's ``OverwriteCells`` (same checks, same restores, same warnings) reading
+    the notebook's source cells in two queries instead of two per cell."""
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]
                    ) -> tuple[NotebookNode, dict[str, Any]]:
@@ -201,28 +244,68 @@ class SaveAutoGrades(NbGraderSaveAutoGrades):
 
         info = resources["nbgrader"]
         self.notebook_id, self.assignment_id = info["notebook"], info["assignment"]
+        self.db_url = info["db_url"]
+        self.gradebook = _CachedCells(Gradebook(self.db_url), self.notebook_id,
+                                      self.assignment_id)
+        with self.gradebook:
+            for index, cell in enumerate(nb.cells):
+                nb.cells[index], resources = self.preprocess_cell(cell, resources, index)
+            if self.add_missing_cells:
+                nb, resources = self.add_missing_grade_cells(nb, resources)
+                nb, resources = self.add_missing_task_cells(nb, resources)
+        return nb, resources
+
+
+class SaveAutoGrades(NbGraderSaveAutoGrades):
+    """nbgrader's ``SaveAutoGrades``: the submission's grades and comments read in one
+    query each and committed once per notebook, instead of a query and a commit per
+    cell."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]
+                   ) -> tuple[NotebookNode, dict[str, Any]]:
+        from nbgrader.api import Comment, Grade, Gradebook
+
+        info = resources["nbgrader"]
+        self.notebook_id, self.assignment_id = info["notebook"], info["assignment"]
         self.student_id = info["student"]
         self.gradebook = Gradebook(info["db_url"])
         with self.gradebook:
+            submitted = self.gradebook.find_submission_notebook(
+                self.notebook_id, self.assignment_id, self.student_id)
+            self._grades = self._by_cell_name(Grade, submitted.id)
+            self._comments = self._by_cell_name(Comment, submitted.id)
             for index, cell in enumerate(nb.cells):
                 nb.cells[index], resources = self.preprocess_cell(cell, resources, index)
             self.gradebook.db.commit()
         return nb, resources
 
+    def _by_cell_name(self, table: Any, submitted_id: str) -> dict[str, Any]:
+        """``{cell name: row}`` for one submitted notebook, in one joined query (the rows'
+        own ``name`` is an association proxy that would load each cell separately)."""
+        from nbgrader.api import BaseCell
+
+        query = (self.gradebook.db.query(BaseCell.name, table)
+                 .join(table, table.cell_id == BaseCell.id)
+                 .filter(table.notebook_id == submitted_id))
+        return dict(query.all())
+
+    def _lookup(self, table: dict[str, Any], find: Any, cell: NotebookNode) -> Any:
+        name = cell.metadata["nbgrader"]["grade_id"]
+        if name in table:
+            return table[name]
+        return find(name, self.notebook_id, self.assignment_id, self.student_id)
+
     def _add_score(self, cell: NotebookNode, resources: dict[str, Any]) -> None:
         from nbgrader import utils
 
-        grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"],
-                                          self.notebook_id, self.assignment_id, self.student_id)
+        grade = self._lookup(self._grades, self.gradebook.find_grade, cell)
         grade.auto_score, _ = utils.determine_grade(cell, self.log)
         grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
 
     def _add_comment(self, cell: NotebookNode, resources: dict[str, Any]) -> None:
         from nbgrader import utils
 
-        comment = self.gradebook.find_comment(cell.metadata["nbgrader"]["grade_id"],
-                                              self.notebook_id, self.assignment_id,
-                                              self.student_id)
+        comment = self._lookup(self._comments, self.gradebook.find_comment, cell)
         unchanged = cell.metadata.nbgrader.get("checksum") == utils.compute_checksum(cell)
         comment.auto_comment = ("No response." if unchanged and not utils.is_task(cell)
                                 else None)
