@@ -4,8 +4,9 @@ Creates a course (SQLite gradebook, local folders, local exchange), builds the
 pre-test from the starter bank, runs nbgrader's generate and release, lets each
 simulated participant fetch it, answer through the same path the widgets use
 (:func:`kimtrain.widgets.session.record_answer` on a :class:`FileAnswerStore`)
-and submit it through nbgrader's exchange, then collects, autogrades and prints
-a score table per participant and domain.
+and submit it through nbgrader's exchange, then collects, grades the cohort the way
+``kimtrain grade`` does (nbgrader's autograde with kimtrain's kernel-free steps) and
+prints a score table per participant and domain.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from kimtrain.answers.store import FileAnswerStore
 from kimtrain.assessment.blueprint import load_blueprint
 from kimtrain.assessment.build import build_assessment
 from kimtrain.assessment.manifest import load_manifest
-from kimtrain.bank.model import Item
+from kimtrain.bank.model import DOMAINS, Item
 from kimtrain.course.gradebook import ParticipantScore, participant_scores
 from kimtrain.course.layout import Course, create_course
 from kimtrain.course.roster import Participant, save_roster
@@ -174,8 +175,13 @@ def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
 
     progress(t("demo.step.collect"))
     nbgrader.collect(ASSESSMENT)
-    for index, pid in enumerate(ids):
-        progress(t("demo.step.grade", participant=pid, number=index + 1, total=len(ids)))
-        nbgrader.autograde(ASSESSMENT, pid)
-    domains = list(dict.fromkeys(item.domain for item in blueprint.items))
+    from kimtrain.course.grade import grade_cohort
+
+    summary = grade_cohort(course, ASSESSMENT, progress=lambda done, total, pid: progress(
+        t("demo.step.grade", participant=pid, number=done, total=total)))
+    failed = [o.participant for o in summary.outcomes if o.status == "not_graded"]
+    if failed:
+        raise CourseError("demo.not_graded", participants=", ".join(failed))
+    present = {item.domain for item in blueprint.items}
+    domains = [d for d in DOMAINS if d in present]
     return DemoResult(course, ASSESSMENT, participant_scores(course, ASSESSMENT), domains)
