@@ -22,7 +22,7 @@ def test_pretest_builds_an_nbgrader_source_assignment(course, starter_items):
     for item in blueprint.items:
         widget = cells[f"soal_{item.id}"]
         assert widget.metadata["nbgrader"]["locked"] and not widget.metadata["nbgrader"]["grade"]
-        assert widget.source == f"ujian.soal({item.id!r})"
+        assert widget.source == f"ujian.soal({item.id!r});"  # ";": shown once
         tags = widget.metadata["kimtrain"]
         assert (tags["domain"], tags["competency"]) == (item.domain, item.competency)
         grade = cells[f"jawaban_{item.id}" if item.type == "written" else f"nilai_{item.id}"]

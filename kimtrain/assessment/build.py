@@ -104,7 +104,7 @@ def notebook_for(blueprint: Blueprint, items: list[Item], lang: str) -> nbformat
         ),
         new_code_cell(
             "from kimtrain.widgets import Assessment\n\n"
-            f"ujian = Assessment({name!r})\nujian.mulai()",
+            f"ujian = Assessment({name!r})\nujian.mulai();",
             metadata={"nbgrader": _nbgrader("kimtrain_mulai"), "editable": False,
                       "deletable": False, "jupyter": {"source_hidden": True}},
         ),
@@ -112,7 +112,7 @@ def notebook_for(blueprint: Blueprint, items: list[Item], lang: str) -> nbformat
     for item in items:
         ids = grade_ids(item.id)
         cells.append(new_code_cell(
-            f"ujian.soal({item.id!r})",
+            f"ujian.soal({item.id!r});",
             metadata={"nbgrader": _nbgrader(ids["widget"]), "kimtrain": _tags(item, "widget"),
                       "editable": False, "deletable": False,
                       "jupyter": {"source_hidden": True}, "tags": [f"kimtrain-{item.domain}"]},
@@ -131,8 +131,9 @@ def notebook_for(blueprint: Blueprint, items: list[Item], lang: str) -> nbformat
                           "kimtrain": _tags(item, "grade"), "editable": False,
                           "deletable": False, "jupyter": {"source_hidden": True}},
             ))
-    for call, grade_id in (("ujian.periksa()", "kimtrain_periksa"),
-                           ("ujian.kirim()", "kimtrain_kirim")):
+    # The trailing ";" keeps IPython from showing the returned widget a second time.
+    for call, grade_id in (("ujian.periksa();", "kimtrain_periksa"),
+                           ("ujian.kirim();", "kimtrain_kirim")):
         cells.append(new_code_cell(
             call,
             metadata={"nbgrader": _nbgrader(grade_id), "editable": False,
