@@ -62,6 +62,9 @@ def served(course, monkeypatch):
 
 
 def test_only_the_release_is_served_and_answers_survive_a_refresh(course, tmp_path):
+    with pytest.raises(CourseError) as empty:
+        prepare_workshop(course)
+    assert empty.value.key == "serve.nothing"
     with pytest.raises(CourseError) as missing:
         prepare_workshop(course, ["pretest"])
     assert missing.value.key == "serve.not_released"
@@ -174,7 +177,7 @@ def test_a_busy_port_is_a_clear_message(served, course):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     course = workshop_course(tmp_path_factory.mktemp("serve") / "kursus")
-    process = ServerProcess(course.root)
+    process = ServerProcess(course.root, "--warm", "0")  # each page runs its own notebook
     yield course, process
     process.stop()
 
@@ -229,3 +232,40 @@ def test_a_page_cannot_run_code_on_the_server(server, tmp_path):
     sheet = FileAnswerStore(course.root / "serve" / "notebooks" / "pretest").load(
         "pretest", "KIM-005")
     assert sheet.value("AMAN-APK-01") == "B"
+
+
+def test_the_trainer_page_needs_this_machine_or_the_key(served):
+    from unittest import mock
+
+    import tornado.web
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    from kimtrain.serve.app import TrainerHandler
+
+    server = mock.Mock(trainer_key="rahasia-123", workshop=served, urls=[])
+
+    def allowed(remote_ip: str, query: str = "") -> bool:
+        request = HTTPServerRequest(
+            start_line=RequestStartLine("GET", f"/pelatih{query}", "HTTP/1.1"),
+            headers=HTTPHeaders({"Host": "127.0.0.1:8866"}), connection=mock.Mock())
+        request.remote_ip = remote_ip
+        handler = TrainerHandler(tornado.web.Application(), request, server=server)
+        return handler._allowed()
+
+    assert allowed("127.0.0.1") and allowed("::1")
+    assert not allowed("192.168.1.23")
+    assert not allowed("192.168.1.23", "?kunci=salah")
+    assert allowed("192.168.1.23", "?kunci=rahasia-123")
+
+
+@pytest.mark.slow
+def test_the_load_benchmark_runs_and_loses_nothing():
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "serve_load.py"
+    run = subprocess.run([sys.executable, str(script), "--participants", "2", "--items", "8"],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "failures                0" in run.stdout
+    assert "lost answers            0 in the sheets, 0 in nbgrader's" in run.stdout
+    assert "2 × 8 items (16 answers tapped" in run.stdout

@@ -12,6 +12,7 @@ from kimtrain.errors import KimtrainError
 from kimtrain.i18n import t
 
 DEFAULT_PORT = 8866
+DEFAULT_WARM = 4  # kernels per test run ahead: 30 phones arriving over a minute open at once
 
 
 def _check_port(host: str, port: int) -> None:
@@ -68,7 +69,9 @@ def serve(args: argparse.Namespace) -> int:
     say(t("serve.stop"))
 
     server = WorkshopServer(
-        config=server_config(args.host, args.port, transport=args.transport),
+        config=server_config(args.host, args.port, transport=args.transport, warm=args.warm,
+                             warm_paths=[a.url.removeprefix("/voila/render/")
+                                         for a in workshop.assessments]),
         workshop=workshop, urls=urls, trainer_key=key,
     )
     server.initialize()
@@ -85,6 +88,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--modul", action="append", default=[], metavar="DIR",
                         help=t("cli.serve.modul"))
     parser.add_argument("--no-qr", action="store_true", help=t("cli.serve.no_qr"))
+    parser.add_argument("--warm", type=int, default=DEFAULT_WARM, metavar="N",
+                        help=t("cli.serve.warm"))
     parser.add_argument("--transport", choices=("tcp", "ipc"), default="tcp",
                         help=t("cli.serve.transport"))
     parser.set_defaults(func=serve)

@@ -45,9 +45,13 @@ _LOOPBACK = {"127.0.0.1", "::1"}
 log = logging.getLogger("kimtrain.serve")
 
 
-def server_config(host: str, port: int, *, transport: str = "tcp",
-                  cull_minutes: int = 30) -> Config:
-    """Voilà's settings for a workshop: fixed port, phone template, widgets only."""
+def server_config(host: str, port: int, *, transport: str = "tcp", cull_minutes: int = 30,
+                  warm: int = 0, warm_paths: list[str] | None = None) -> Config:
+    """Voilà's settings for a workshop: fixed port, phone template, widgets only.
+
+    ``warm`` kernels per notebook in ``warm_paths`` (relative to the served root) are
+    started and run ahead, so the next participants get their page at once.
+    """
     c = Config()
     c.Voila.ip = host
     c.Voila.port = port
@@ -66,6 +70,12 @@ def server_config(host: str, port: int, *, transport: str = "tcp",
     c.MappingKernelManager.cull_interval = 60
     c.MappingKernelManager.cull_connected = False
     c.KernelManager.transport = transport
+    if warm > 0 and warm_paths:
+        c.VoilaConfiguration.preheat_kernel = True
+        c.VoilaConfiguration.default_pool_size = 0
+        c.VoilaKernelManager.kernel_pools_config = {
+            "default": {"pool_size": 0}, **{path: {"pool_size": warm} for path in warm_paths}}
+        c.VoilaKernelManager.fill_delay = 0
     return c
 
 

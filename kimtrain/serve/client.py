@@ -40,6 +40,7 @@ class ServedPage:
         self._waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._reader: asyncio.Task[None] | None = None
         self.received: list[dict[str, Any]] = []
+        self.timings: dict[str, float] = {}
 
     # -- opening --------------------------------------------------------------------
     async def open(self) -> None:
@@ -47,9 +48,11 @@ class ServedPage:
         from tornado.websocket import websocket_connect
 
         client = AsyncHTTPClient()
+        started = time.perf_counter()
         response = await client.fetch(f"{self.base_url}/voila/render/{self.path}",
                                       request_timeout=self.timeout)
         self.html = response.body.decode("utf-8")
+        self.timings["page"] = time.perf_counter() - started
         found = _CONFIG.search(self.html)
         if not found:
             raise RuntimeError(f"no kernel in the page of {self.path}")
@@ -61,9 +64,11 @@ class ServedPage:
         self._reader = asyncio.ensure_future(self._read())
         reply = await self.request("comm_info_request", {"target_name": "jupyter.widget"},
                                    reply="comm_info_reply")
-        for comm_id in reply["content"]["comms"]:
-            await self.request("comm_msg", {"comm_id": comm_id,
-                                            "data": {"method": "request_state"}})
+        # All at once, as the widget manager of a browser page does.
+        await asyncio.gather(*(
+            self.request("comm_msg", {"comm_id": comm_id, "data": {"method": "request_state"}})
+            for comm_id in reply["content"]["comms"]))
+        self.timings["widgets"] = time.perf_counter() - started - self.timings["page"]
         missing = [c for c in reply["content"]["comms"] if c not in self.comms]
         if missing:
             raise RuntimeError(f"no state for {len(missing)} widgets")
