@@ -83,11 +83,10 @@ def identify(page, code: str) -> None:
     press(page, page.locator(".kt-identity .kt-action"))
     page.wait_for_function(
         """code => {
-            const card = document.querySelector('.kt-identity');
-            const title = card.querySelector('.kt-title').textContent;
-            const status = card.querySelector('.kt-status');
-            return title.includes(code)
-                || (status.dataset.status === 'error' && status.textContent.includes(code));
+            // the welcome ("saved") and the refusal ("error") both name the code
+            const status = document.querySelector('.kt-identity .kt-status');
+            return ['saved', 'error'].includes(status.dataset.status)
+                && status.textContent.includes(code);
         }""", arg=code.upper())
 
 
@@ -186,6 +185,16 @@ def test_phone_participant_answers_everything_submits_and_nbgrader_grades_it(
     assert "tidak ada di daftar peserta" in page.locator(".kt-identity .kt-status").inner_text()
     identify(page, "kim-001")
     assert "Siti Aminah" in page.locator(".kt-identity .kt-status").inner_text()
+
+    # Large tap targets: every visible button and link is at least 44 px tall and the
+    # page never scrolls sideways at 390 px.
+    small = page.evaluate("""() => Array.from(
+        document.querySelectorAll('.kimtrain button, .kimtrain input, .kimtrain textarea'))
+        .filter(el => el.offsetParent !== null)
+        .map(el => el.getBoundingClientRect())
+        .filter(box => box.height < 44).length""")
+    assert small == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     manifest = json.loads((sheet_folder(course) / "kimtrain_soal.json").read_text("utf-8"))
     order = [item["id"] for item in manifest["items"]]
