@@ -269,3 +269,18 @@ def test_the_load_benchmark_runs_and_loses_nothing():
     assert "failures                0" in run.stdout
     assert "lost answers            0 in the sheets, 0 in nbgrader's" in run.stdout
     assert "2 × 8 items (16 answers tapped" in run.stdout
+
+
+def test_a_served_kernel_stays_light(served, course):
+    """The server's additions to a participant kernel import no heavy package."""
+    import os
+
+    code = ("from kimtrain.widgets import Assessment\n"
+            f"a = Assessment('pretest', {str(served.assessment('pretest').folder)!r})\n"
+            "assert len(a.on_identify) == 1 and len(a.on_submit) == 1\n")
+    run = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True,
+                         text=True, check=True, env=dict(os.environ))
+    modules = {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines()
+               if line.startswith("import time:")}
+    assert "kimtrain" in modules
+    assert not modules & {"pandas", "matplotlib", "nbgrader", "nbformat", "yaml", "voila"}
