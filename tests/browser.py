@@ -11,6 +11,7 @@ hanging on a name lookup. Screenshots go to ``test-artifacts/`` (or
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,13 +46,16 @@ def chromium() -> Iterator[Any]:
     home = Path(tempfile.mkdtemp(prefix="ktb-"))
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
            "XDG_CACHE_HOME": str(home / "cache")}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
-                                             env=env, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
+                                                 env=env, headless=True)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 class Network:
