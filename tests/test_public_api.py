@@ -14,8 +14,8 @@ EXPECTED = {
                          "MemoryAnswerStore", "is_blank", "normalise_response",
                          "normalise_text", "parse_number", "participant_id", "read_sheet",
                          "sheet_filename"],
-    "kimtrain.widgets": ["Assessment", "CheckWidget", "IdentityWidget", "ItemWidget",
-                         "SubmitHook", "SubmitWidget",
+    "kimtrain.widgets": ["Assessment", "CheckWidget", "IdentifyHook", "IdentityWidget",
+                         "ItemWidget", "SubmitHook", "SubmitWidget",
                          "record_answer"],
     "kimtrain.grading": ["RESULT_MIME", "ItemResult", "ItemScore", "grade_item",
                          "read_results", "score_item"],
@@ -28,6 +28,10 @@ EXPECTED = {
                      "language_pack_installed", "prepare_workspace"],
     "kimtrain.feedback": ["ItemFeedback", "ParticipantFeedback", "collect_feedback",
                           "render_page", "write_feedback"],
+    "kimtrain.serve": ["AssessmentStatus", "ParticipantStatus", "Presence", "ServedAssessment",
+                       "ServedModule", "Workshop", "place_submission", "prepare_workshop",
+                       "read_presence", "record_presence", "serve_root", "sweep",
+                       "workshop_status"],
 }
 
 

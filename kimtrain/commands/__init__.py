@@ -18,4 +18,5 @@ COMMANDS = (
     "grade",
     "feedback",
     "lab",
+    "serve",
 )

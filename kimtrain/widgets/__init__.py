@@ -6,12 +6,13 @@ runs ``python -X importtime`` to keep it so).
 
 from __future__ import annotations
 
-from kimtrain.widgets.session import Assessment, SubmitHook, record_answer
+from kimtrain.widgets.session import Assessment, IdentifyHook, SubmitHook, record_answer
 from kimtrain.widgets.views import CheckWidget, IdentityWidget, ItemWidget, SubmitWidget
 
 __all__ = [
     "Assessment",
     "CheckWidget",
+    "IdentifyHook",
     "IdentityWidget",
     "ItemWidget",
     "SubmitHook",

@@ -32,11 +32,15 @@ from kimtrain.i18n import get_language, t
 from kimtrain.widgets.offline import zip_submit_hook
 from kimtrain.widgets.views import CheckWidget, IdentityWidget, ItemWidget, SubmitWidget
 
-__all__ = ["SUBMIT_HOOK_FACTORIES", "Assessment", "SubmitHook", "record_answer"]
+__all__ = ["SUBMIT_HOOK_FACTORIES", "Assessment", "IdentifyHook", "SubmitHook", "record_answer"]
 
 # Called after a participant's "Kirim" is recorded; may return a line to show them
 # (for example the name of the zip file written for an offline hand-in).
 SubmitHook = Callable[["Assessment", AnswerSheet], "str | None"]
+# Called with the canonical code before a participant's answers are shown; may raise
+# KimtrainError to refuse the code (not on the roster) or return a line for the welcome
+# (for example the participant's name, so a mistyped code is noticed at once).
+IdentifyHook = Callable[["Assessment", str], "str | None"]
 
 # Consulted by every new Assessment, in order: each returns a hook to add to its
 # ``on_submit`` (or None when it does not apply here). Append to add your own.
@@ -98,8 +102,10 @@ class Assessment:
         self.check_widget: CheckWidget | None = None
         self.submit_widget: SubmitWidget | None = None
         self.on_submit: list[SubmitHook] = []
+        self.on_identify: list[IdentifyHook] = []
         self.participant: str | None = None
         self._confirming = False
+        self._welcome_notes: list[str] = []
         found = participant or self._participant_from_context()
         if found:
             self.participant = participant_id(found)
@@ -107,6 +113,11 @@ class Assessment:
             hook = factory(self)
             if hook is not None:
                 self.on_submit.append(hook)
+        if os.environ.get("KIMTRAIN_SERVER") and not _in_grading():
+            # A notebook served by `kimtrain serve`: the server's checks and hand-in.
+            from kimtrain.serve.kernel import attach
+
+            attach(self)
 
     # -- who is answering -----------------------------------------------------------
     def _participant_from_context(self) -> str | None:
@@ -127,7 +138,9 @@ class Assessment:
 
     def identify(self, code: str) -> str:
         """Set the participant and show their saved answers in every item."""
-        self.participant = participant_id(code)
+        found = participant_id(code)
+        self._welcome_notes = [note for hook in self.on_identify if (note := hook(self, found))]
+        self.participant = found
         sheet = self.store.load(self.name, self.participant)
         for item_id, widget in self.widgets.items():
             widget.set_quietly(sheet.value(item_id))
@@ -154,8 +167,8 @@ class Assessment:
             return
         try:
             self.identify(str(content.get("code", "")))
-            widget.show_status("saved", t("widget.identity.welcome", lang=self.lang,
-                                          participant=self.participant))
+            welcome = t("widget.identity.welcome", lang=self.lang, participant=self.participant)
+            widget.show_status("saved", " ".join([welcome, *self._welcome_notes]))
         except KimtrainError as exc:
             widget.show_status("error", t(exc.key, lang=self.lang, **exc.params))
 

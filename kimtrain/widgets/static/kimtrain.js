@@ -205,7 +205,7 @@ function renderItem(model, el) {
     fb.replaceChildren();
     fb.dataset.verdict = f.verdict || "";
     if (f.title) fb.append(h("strong", {}, f.title));
-    for (const p of paragraphs(f.text || "")) fb.append(p);
+    if (f.text) fb.append(...paragraphs(f.text));
   };
   model.on("change:feedback", paintFeedback);
   paintFeedback();
@@ -226,14 +226,40 @@ function renderIdentity(model, el) {
     "aria-label": labels.code,
     placeholder: labels.placeholder,
   });
-  const go = () => model.send({ event: "identify", code: input.value });
+  // The code is remembered for this tab only, so a reload needs one tap on "Mulai".
+  const remembered = () => {
+    try {
+      return sessionStorage.getItem("kimtrain-code") || "";
+    } catch (e) {
+      return "";
+    }
+  };
+  const remember = (code) => {
+    try {
+      if (code) sessionStorage.setItem("kimtrain-code", code);
+      else sessionStorage.removeItem("kimtrain-code");
+    } catch (e) {
+      /* storage may be disabled; the code is simply typed again */
+    }
+  };
+  const go = () => {
+    remember(input.value.trim());
+    model.send({ event: "identify", code: input.value });
+  };
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter") go();
   });
   const start = h("button", { type: "button", class: "kt-action", onclick: go }, labels.start);
   const change = h(
     "button",
-    { type: "button", class: "kt-link", onclick: () => model.send({ event: "change" }) },
+    {
+      type: "button",
+      class: "kt-link",
+      onclick: () => {
+        remember("");
+        model.send({ event: "change" });
+      },
+    },
     labels.change,
   );
   const paint = () => {
@@ -241,7 +267,7 @@ function renderIdentity(model, el) {
     title.textContent = who ? `${labels.you}: ${who}` : labels.ask;
     input.hidden = start.hidden = Boolean(who);
     change.hidden = !who || model.get("locked");
-    if (!who) input.value = model.get("code") || "";
+    if (!who) input.value = model.get("code") || remembered();
   };
   model.on("change:participant", paint);
   model.on("change:locked", paint);

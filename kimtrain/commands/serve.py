@@ -1,0 +1,95 @@
+"""``kimtrain serve``: the workshop server phones open over the room's Wi-Fi."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import secrets
+import socket
+
+from kimtrain.commands._output import say
+from kimtrain.errors import KimtrainError
+from kimtrain.i18n import t
+
+DEFAULT_PORT = 8866
+DEFAULT_WARM = 4  # kernels per test run ahead: 30 phones arriving over a minute open at once
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host or "0.0.0.0", port))
+        except OSError as exc:
+            key = "serve.port_in_use" if exc.errno == errno.EADDRINUSE else "serve.port_failed"
+            raise KimtrainError(key, port=port, reason=exc.strerror or str(exc)) from exc
+
+
+def serve(args: argparse.Namespace) -> int:
+    from kimtrain.course.layout import open_course
+    from kimtrain.course.roster import load_roster
+    from kimtrain.i18n import get_language
+    from kimtrain.serve.network import qr_terminal, server_urls
+    from kimtrain.serve.workshop import prepare_workshop
+
+    try:
+        from kimtrain.serve.app import WorkshopServer, server_config
+    except ImportError as exc:
+        raise KimtrainError("serve.needs_extra", reason=str(exc)) from exc
+
+    course = open_course(args.course)
+
+    def release(name: str) -> None:
+        from kimtrain.course.nbgrader_api import Nbgrader
+
+        say(t("serve.releasing", name=name))
+        Nbgrader(course).generate(name)
+
+    workshop = prepare_workshop(course, args.names or None, modules=args.modul,
+                                lang=get_language(), release=release)
+    _check_port(args.host, args.port)
+    urls = server_urls(args.host, args.port)
+    key = secrets.token_urlsafe(9)
+
+    say(t("serve.started", course=course.course_id))
+    for a in workshop.assessments:
+        say(f"  - {t('serve.list.assessment', title=a.title, count=a.items)}")
+    for m in workshop.modules:
+        say(f"  - {t('serve.list.module', title=m.title)}")
+    roster = load_roster(course)
+    say(t("serve.roster", count=len(roster)) if roster else t("serve.roster_empty"))
+    say()
+    say(t("serve.open"))
+    for url in urls:
+        say(f"    {url}")
+    if not args.no_qr:
+        say(qr_terminal(urls[0]))
+    say(t("serve.trainer_here", url=f"http://127.0.0.1:{args.port}/pelatih"))
+    say(t("serve.trainer_other", url=f"{urls[0]}pelatih?kunci={key}"))
+    say(t("serve.stop"))
+
+    server = WorkshopServer(
+        config=server_config(args.host, args.port, transport=args.transport, warm=args.warm,
+                             warm_paths=[a.url.removeprefix("/voila/render/")
+                                         for a in workshop.assessments]),
+        workshop=workshop, urls=urls, trainer_key=key,
+    )
+    server.initialize()
+    server.start()
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("serve", help=t("cli.serve"), description=t("cli.serve"))
+    parser.add_argument("names", nargs="*", metavar="NAME", help=t("cli.serve.names"))
+    parser.add_argument("--course", default=".", help=t("cli.course"))
+    parser.add_argument("--host", default="0.0.0.0", help=t("cli.serve.host"))
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=t("cli.serve.port"))
+    parser.add_argument("--modul", action="append", default=[], metavar="DIR",
+                        help=t("cli.serve.modul"))
+    parser.add_argument("--no-qr", action="store_true", help=t("cli.serve.no_qr"))
+    parser.add_argument("--warm", type=int, default=DEFAULT_WARM, metavar="N",
+                        help=t("cli.serve.warm"))
+    parser.add_argument("--transport", choices=("tcp", "ipc"), default="tcp",
+                        help=t("cli.serve.transport"))
+    parser.set_defaults(func=serve)

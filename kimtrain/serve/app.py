@@ -1,0 +1,181 @@
+"""The workshop server: Voilà, narrowed to what participants need, plus kimtrain's pages.
+
+One process, one port. Participants get the start page (``/``) and the served
+notebooks as apps (``/voila/render/...``): no code shown, and the kernel accepts
+only widget messages (Voilà's ``allowed_message_types``), so nobody can run code on
+the trainer's laptop. Voilà's file tree and contents API are not mounted, and only
+the assessments and modules of this workshop render. The trainer's page
+(``/pelatih``) answers only on this machine or with the key printed at start.
+Every kernel gets ``KIMTRAIN_SERVER=1`` and ``KIMTRAIN_COURSE``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import tornado.web
+from tornado.ioloop import PeriodicCallback
+from traitlets import Any as AnyTrait
+from traitlets import Unicode
+from traitlets.config import Config
+from voila.app import Voila
+from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+from kimtrain.i18n import get_language, t
+from kimtrain.serve.kernel import COURSE_ENV, SERVER_ENV
+from kimtrain.serve.pages import landing_page, trainer_page
+from kimtrain.serve.status import workshop_status
+from kimtrain.serve.submission import sweep
+
+__all__ = ["WorkshopServer", "server_config"]
+
+TEMPLATE_DIR = Path(__file__).parent / "template"
+WIDGET_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "@voila-dashboards/widgets-manager7",
+                     "@jupyter-widgets/jupyterlab-manager", "anywidget"]
+SWEEP_SECONDS = 15
+_LOOPBACK = {"127.0.0.1", "::1"}
+
+log = logging.getLogger("kimtrain.serve")
+
+
+def server_config(host: str, port: int, *, transport: str = "tcp", cull_minutes: int = 30,
+                  warm: int = 0, warm_paths: list[str] | None = None) -> Config:
+    """Voilà's settings for a workshop: fixed port, phone template, widgets only.
+
+    ``warm`` kernels per notebook in ``warm_paths`` (relative to the served root) are
+    started and run ahead, so the next participants get their page at once.
+    """
+    c = Config()
+    c.Voila.ip = host
+    c.Voila.port = port
+    c.Voila.port_retries = 0
+    c.Voila.open_browser = False
+    c.VoilaConfiguration.template = "lab"
+    c.VoilaConfiguration.allow_template_override = "NO"
+    c.VoilaConfiguration.allow_theme_override = "NO"
+    c.VoilaConfiguration.show_tracebacks = False
+    c.VoilaConfiguration.extension_allowlist = WIDGET_EXTENSIONS
+    c.VoilaConfiguration.file_allowlist = [r".*\.(png|jpg|jpeg|gif|svg|webp)"]
+    c.VoilaConfiguration.resources = {"kimtrain": {"back": t("serve.page.back")}}
+    c.HTMLExporter.language_code = get_language()
+    # Kernels of closed or abandoned pages are stopped; answers are already on disk.
+    c.MappingKernelManager.cull_idle_timeout = cull_minutes * 60
+    c.MappingKernelManager.cull_interval = 60
+    c.MappingKernelManager.cull_connected = False
+    c.KernelManager.transport = transport
+    if warm > 0 and warm_paths:
+        c.VoilaConfiguration.preheat_kernel = True
+        c.VoilaConfiguration.default_pool_size = 0
+        c.VoilaKernelManager.kernel_pools_config = {
+            "default": {"pool_size": 0}, **{path: {"pool_size": warm} for path in warm_paths}}
+        c.VoilaKernelManager.fill_delay = 0
+    return c
+
+
+class _Base(tornado.web.RequestHandler):
+    def initialize(self, server: WorkshopServer) -> None:
+        self.server = server
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+
+
+class LandingHandler(_Base):
+    def get(self) -> None:
+        own = f"{self.request.protocol}://{self.request.host}/"
+        self.write(landing_page(self.server.workshop, own, get_language()))
+
+
+class TrainerHandler(_Base):
+    def _allowed(self) -> bool:
+        key = self.get_query_argument("kunci", "")
+        return (self.request.remote_ip in _LOOPBACK
+                or (bool(key) and secrets.compare_digest(key, self.server.trainer_key)))
+
+    def get(self, fmt: str | None = None) -> None:
+        if not self._allowed():
+            raise tornado.web.HTTPError(403)
+        statuses = workshop_status(self.server.workshop)
+        if fmt == ".json":
+            self.set_header("Content-Type", "application/json; charset=utf-8")
+            self.write(json.dumps({"workshop": self.server.workshop.to_dict(),
+                                   "assessments": [s.to_dict() for s in statuses]}))
+            return
+        self.write(trainer_page(self.server.workshop, statuses, self.server.urls,
+                                get_language()))
+
+
+class RenderHandler(TornadoVoilaHandler):
+    """Voilà's notebook page, for this workshop's notebooks only."""
+
+    async def get(self, path: str | None = None) -> None:
+        if path not in self.settings["kimtrain_paths"]:
+            raise tornado.web.HTTPError(404)
+        await super().get(path)
+
+
+class WorkshopServer(Voila):
+    """Voilà serving one workshop (see :func:`kimtrain.serve.workshop.prepare_workshop`)."""
+
+    workshop = AnyTrait(help="The kimtrain.serve.Workshop being served.")
+    urls = AnyTrait([], help="The addresses shown to participants.")
+    trainer_key = Unicode(help="The key that opens the trainer's page from another device.")
+
+    def initialize(self, argv: list[str] | None = None) -> None:
+        os.environ[SERVER_ENV] = "1"
+        os.environ[COURSE_ENV] = str(self.workshop.course.root)
+        for var in ("KIMTRAIN_PESERTA", "JUPYTERHUB_USER"):  # never one fixed participant
+            os.environ.pop(var, None)
+        os.environ.setdefault("KIMTRAIN_LANG", get_language())
+        super().initialize([str(self.workshop.root)])
+
+    def setup_template_dirs(self) -> None:
+        super().setup_template_dirs()
+        self.template_paths.insert(0, str(TEMPLATE_DIR))
+
+    def init_settings(self) -> dict[str, Any]:
+        settings = super().init_settings()
+        paths = {a.url.removeprefix("/voila/render/") for a in self.workshop.assessments}
+        paths |= {m.path for m in self.workshop.modules}
+        settings["kimtrain_paths"] = paths
+        return settings
+
+    def init_handlers(self) -> list[Any]:
+        hidden = (TornadoVoilaTreeHandler, VoilaContentsHandler)
+        handlers = []
+        for spec in super().init_handlers():
+            if spec[1] in hidden:
+                continue
+            if spec[1] is TornadoVoilaHandler:
+                spec = (spec[0], RenderHandler, *spec[2:])
+            handlers.append(spec)
+        ours = {"server": self}
+        return [(r"/", LandingHandler, ours),
+                (r"/pelatih(\.json)?", TrainerHandler, ours), *handlers]
+
+    def sweep(self) -> None:
+        """Place any submitted sheet whose nbgrader hand-in is missing (a safety net)."""
+        for served in self.workshop.assessments:
+            try:
+                placed = sweep(self.workshop.course.root, served.folder, served.name)
+            except Exception as exc:  # the server must keep serving whatever happens here
+                log.warning("hand-in sweep of %s failed: %s", served.name, exc)
+                continue
+            for participant in placed:
+                log.info("handed in %s/%s", participant, served.name)
+
+    def listen(self) -> None:
+        self.sweep()
+        PeriodicCallback(self.sweep, SWEEP_SECONDS * 1000).start()
+        super().listen()
+
+    def stop(self) -> None:
+        super().stop()
+        self.sweep()

@@ -1,0 +1,71 @@
+"""What a served notebook's kernel adds to an assessment session.
+
+``kimtrain serve`` starts every kernel with ``KIMTRAIN_SERVER=1`` and
+``KIMTRAIN_COURSE=<course folder>``; :class:`kimtrain.widgets.Assessment` then calls
+:func:`attach`, which adds three things to the session:
+
+* a light identity check: the code must be on the course roster (when there is one),
+  and the welcome line shows the roster name, so a mistyped code is noticed at once;
+* a presence record, so the trainer sees who has started before the first tap;
+* a hand-in hook: after "Kirim" the notebook and the participant's own answer sheet
+  are placed in nbgrader's ``submitted/<ID>/<assessment>/`` with ``timestamp.txt``,
+  ready for ``nbgrader autograde``.
+
+Only the standard library and light kimtrain modules are imported: this runs in
+every participant's kernel.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kimtrain.answers.store import AnswerSheet
+from kimtrain.errors import KimtrainError
+from kimtrain.i18n import t
+from kimtrain.serve.records import record_presence
+from kimtrain.serve.submission import place_submission
+
+if TYPE_CHECKING:
+    from kimtrain.widgets.session import Assessment
+
+__all__ = ["COURSE_ENV", "SERVER_ENV", "attach"]
+
+SERVER_ENV = "KIMTRAIN_SERVER"
+COURSE_ENV = "KIMTRAIN_COURSE"
+
+
+def _course_root() -> Path | None:
+    value = os.environ.get(COURSE_ENV)
+    return Path(value) if value else None
+
+
+def attach(session: Assessment) -> None:
+    """Add the server's identity check, presence record and hand-in to ``session``."""
+    root = _course_root()
+    if root is None:  # served without a course (a bare `voila`): never guess, nothing more
+        return
+    session.on_identify.append(lambda s, code: _check_identity(root, s, code))
+    session.on_submit.append(lambda s, sheet: _hand_in(root, s, sheet))
+
+
+def _check_identity(root: Path, session: Assessment, code: str) -> str | None:
+    from kimtrain.course.layout import Course
+    from kimtrain.course.roster import load_roster
+
+    roster = {p.id.upper(): p for p in load_roster(Course(root, ""))}
+    person = roster.get(code)
+    if roster and person is None:
+        raise KimtrainError("serve.identity.unknown", code=code)
+    record_presence(root, session.name, code)
+    if person is None:
+        return None
+    where = ", ".join(part for part in (person.kim, person.desa) if part)
+    return t("serve.identity.roster", lang=session.lang, nama=person.nama,
+             where=f" ({where})" if where else "")
+
+
+def _hand_in(root: Path, session: Assessment, sheet: AnswerSheet) -> str | None:
+    place_submission(root, session.directory, session.name, sheet.participant)
+    return None
