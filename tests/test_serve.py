@@ -213,6 +213,7 @@ def test_a_page_cannot_run_code_on_the_server(server, tmp_path):
     async def attempt():
         page = ServedPage(process.url, "pretest/pretest.ipynb", timeout=4)
         await page.open()
+        assert page.compressed  # widget states travel deflated over the room's Wi-Fi
         try:
             code = f"open({str(marker)!r}, 'w').write('x')"
             with pytest.raises(TimeoutError):

@@ -41,6 +41,7 @@ class ServedPage:
         self._reader: asyncio.Task[None] | None = None
         self.received: list[dict[str, Any]] = []
         self.timings: dict[str, float] = {}
+        self.compressed = False
 
     # -- opening --------------------------------------------------------------------
     async def open(self) -> None:
@@ -60,7 +61,9 @@ class ServedPage:
         ws_url = self.base_url.replace("http", "ws", 1)
         self._ws = await websocket_connect(
             f"{ws_url}/api/kernels/{self.kernel_id}/channels?session_id={self.session}",
-            connect_timeout=self.timeout)
+            connect_timeout=self.timeout, compression_options={})  # as browsers offer
+        extensions = self._ws.headers.get("Sec-WebSocket-Extensions", "")
+        self.compressed = "permessage-deflate" in extensions
         self._reader = asyncio.ensure_future(self._read())
         reply = await self.request("comm_info_request", {"target_name": "jupyter.widget"},
                                    reply="comm_info_reply")
