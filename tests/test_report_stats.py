@@ -130,6 +130,9 @@ def test_edge_cases_give_defined_results_with_a_reason():
     assert np.isnan(normalized_change([100], [100])[0]) and np.isnan(normalized_change([0], [0])[0])
     assert normalized_change([100], [90])[0] == pytest.approx(-0.1)
     assert np.isnan(individual_gain([100], [90])[0])
+    # a participant with only one of the two forms has no change at all
+    assert np.isnan(normalized_change([np.nan, 50], [60, np.nan])).all()
+    assert np.isnan(individual_gain([np.nan], [60])[0])
     # zero variance
     assert cronbach_alpha(np.ones((5, 4))).reason == "report.reason.zero_variance"
     constant = item_statistics(np.column_stack([GUTTMAN, np.ones(4)]), [1, 1, 1, 1])

@@ -11,4 +11,5 @@ COMMANDS = (
     "demo",
     "bank",
     "build",
+    "report",
 )

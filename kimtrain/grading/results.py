@@ -23,7 +23,6 @@ more, so two things keep this fast:
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any

@@ -32,9 +32,19 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "AlphaResult", "ItemStats", "PairedStats", "alpha_if_deleted", "class_gain",
-    "cronbach_alpha", "gain_band", "item_statistics", "kr20", "normalized_change",
-    "individual_gain", "paired_stats", "sem",
+    "AlphaResult",
+    "ItemStats",
+    "PairedStats",
+    "alpha_if_deleted",
+    "class_gain",
+    "cronbach_alpha",
+    "gain_band",
+    "individual_gain",
+    "item_statistics",
+    "kr20",
+    "normalized_change",
+    "paired_stats",
+    "sem",
 ]
 
 HIGH_GAIN, MEDIUM_GAIN = 0.7, 0.3
@@ -81,7 +91,8 @@ def cronbach_alpha(data: Any, nan_policy: str = "listwise", ci: float = 0.95) ->
     else:
         raise ValueError(f"nan_policy must be listwise or pairwise, not {nan_policy!r}")
     if k < 2:
-        return AlphaResult(None, None, None, n, k, "report.reason.one_item")
+        reason = "report.reason.no_items" if k == 0 else "report.reason.one_item"
+        return AlphaResult(None, None, None, n, k, reason)
     if n < 2 or cov is None:
         return AlphaResult(None, None, None, n, k, "report.reason.too_few")
     total = float(np.nansum(cov))
@@ -252,7 +263,8 @@ def gain_band(g: float | None) -> str | None:
 
 
 def normalized_change(pre: Any, post: Any) -> np.ndarray:
-    """Marx & Cummings' c per person (percent scores); NaN where pre = post = 0 or 100."""
+    """Marx & Cummings' c per person (percent scores); NaN where pre = post = 0 or 100,
+    or where either score is missing."""
     pre = np.asarray(pre, dtype=float)
     post = np.asarray(post, dtype=float)
     c = np.zeros_like(pre)
@@ -261,6 +273,7 @@ def normalized_change(pre: Any, post: Any) -> np.ndarray:
         c[up] = (post[up] - pre[up]) / (100 - pre[up])
         c[down] = (post[down] - pre[down]) / pre[down]
     c[(pre == post) & ((pre == 0) | (pre == 100))] = np.nan
+    c[np.isnan(pre) | np.isnan(post)] = np.nan  # one form missing: no change to speak of
     return c
 
 

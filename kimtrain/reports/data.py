@@ -1,0 +1,165 @@
+"""What a report reads: one form's item scores, item metadata and chosen options.
+
+* scores come from nbgrader's gradebook — by one read-only SQL query over the same
+  tables nbgrader's ORM maps (``grade``, ``submitted_notebook``,
+  ``submitted_assignment``, ``assignment``, ``grade_cells``/``base_cell``), so
+  400,000 grades load in about a second on SQLite or PostgreSQL alike; the score of
+  a cell is nbgrader's own rule (manual score, else automatic score, plus extra
+  credit), and a cell still waiting for a person is missing, not 0;
+* item metadata (domain, competency, options, discernment set, points) from the
+  assessment's public manifest ``source/<name>/kimtrain_soal.json``;
+* the participants' responses from the graded notebooks
+  (:func:`kimtrain.grading.read_results`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from kimtrain.assessment.manifest import load_manifest
+from kimtrain.course.layout import Course
+from kimtrain.errors import CourseError
+from kimtrain.grading.results import read_results
+
+__all__ = ["FormData", "ItemInfo", "gradebook_cells", "load_form"]
+
+_PREFIXES = ("nilai_", "jawaban_")
+
+_QUERY = """
+SELECT student.id, base_cell.name, grade.auto_score, grade.manual_score,
+       grade.extra_credit, grade.needs_manual_grade, grade_cells.max_score
+FROM grade
+JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id
+JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id
+JOIN assignment ON submitted_assignment.assignment_id = assignment.id
+JOIN student ON submitted_assignment.student_id = student.id
+JOIN grade_cells ON grade.cell_id = grade_cells.id
+JOIN base_cell ON grade_cells.id = base_cell.id
+WHERE assignment.name = :name AND assignment.course_id = :course
+"""
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    id: str
+    type: str
+    domain: str
+    competency: str
+    points: float
+    options: tuple[tuple[str, str], ...] = ()
+    discernment_set: str = ""
+    labels: tuple[str, str] = ()  # type: ignore[assignment]
+
+
+@dataclass
+class FormData:
+    """One form: ``scores[p, i]`` = points of participant ``p`` on item ``i`` (NaN when
+    not graded yet), ``responses[i]`` = {participant: (response, status)}."""
+
+    name: str
+    title: str
+    items: list[ItemInfo]
+    participants: list[str]
+    scores: np.ndarray
+    max_points: np.ndarray
+    pending: np.ndarray
+    responses: list[dict[str, tuple[Any, str]]] = field(default_factory=list)
+    ungraded: list[str] = field(default_factory=list)  # submitted, nothing graded
+
+
+def _readonly_url(db_url: str) -> tuple[str, dict[str, Any]]:
+    """SQLite opened read-only, so a report can never lock out a grading run."""
+    if db_url.startswith("sqlite:///") and ":memory:" not in db_url:
+        path = db_url[len("sqlite:///"):]
+        return f"sqlite:///file:{path}?mode=ro&uri=true", {}
+    return db_url, {}
+
+
+def gradebook_cells(course: Course, assessment: str) -> list[tuple[str, str, float | None,
+                                                                   float, bool]]:
+    """(participant, item, score or None while waiting for a person, max, needs_manual)
+    for every graded kimtrain cell of ``assessment``."""
+    from sqlalchemy import create_engine, text
+
+    url, options = _readonly_url(course.db_url)
+    engine = create_engine(url, **options)
+    try:
+        with engine.connect() as conn:
+            known = conn.execute(
+                text("SELECT 1 FROM assignment WHERE name = :name AND course_id = :course"),
+                {"name": assessment, "course": course.course_id}).first()
+            if known is None:
+                raise CourseError("gradebook.no_assessment", assessment=assessment)
+            rows = conn.execute(text(_QUERY), {"name": assessment,
+                                               "course": course.course_id}).all()
+    except CourseError:
+        raise
+    except Exception as exc:  # sqlalchemy.exc.* (a missing or locked database)
+        raise CourseError("report.gradebook_unreadable", url=course.db_url,
+                          reason=str(exc).splitlines()[0]) from exc
+    finally:
+        engine.dispose()
+    out = []
+    for participant, name, auto, manual, extra, needs_manual, max_score in rows:
+        item = next((name[len(p):] for p in _PREFIXES if name.startswith(p)), None)
+        if item is None:
+            continue
+        base = manual if manual is not None else auto
+        score = None if needs_manual else float((base or 0.0) + (extra or 0.0))
+        out.append((participant, item, score, float(max_score), bool(needs_manual)))
+    return out
+
+
+def _item_info(raw: dict[str, Any]) -> ItemInfo:
+    return ItemInfo(
+        id=raw["id"], type=raw.get("type", ""), domain=raw.get("domain", ""),
+        competency=raw.get("competency", ""), points=float(raw.get("points", 0)),
+        options=tuple((str(k), str(v)) for k, v in raw.get("options") or ()),
+        discernment_set=raw.get("discernment_set", "") or "",
+        labels=tuple(raw.get("labels") or ()),  # type: ignore[arg-type]
+    )
+
+
+def load_form(course: Course, name: str) -> FormData:
+    """Everything a report needs about one assessment of ``course``."""
+    cells = gradebook_cells(course, name)
+    manifest = load_manifest(course.folder("source", name), name)
+    items = [_item_info(raw) for raw in manifest["items"]]
+    known = {item.id for item in items}
+    for _, item_id, _, max_score, _ in cells:  # graded but no longer in the manifest
+        if item_id not in known:
+            known.add(item_id)
+            items.append(ItemInfo(item_id, "", "", "", max_score))
+    column = {item.id: i for i, item in enumerate(items)}
+    everyone = sorted({c[0] for c in cells})
+    row = {p: i for i, p in enumerate(everyone)}
+    scores = np.full((len(everyone), len(items)), np.nan)
+    pending = np.zeros(scores.shape, dtype=bool)
+    max_points = np.array([item.points for item in items], dtype=float)
+    for participant, item_id, score, max_score, needs_manual in cells:
+        r, c = row[participant], column[item_id]
+        max_points[c] = max_score
+        if needs_manual:
+            pending[r, c] = True
+        else:
+            scores[r, c] = score
+    graded = ~np.isnan(scores).all(axis=1)
+    ungraded = [p for p, ok in zip(everyone, graded, strict=True) if not ok]
+    participants = [p for p, ok in zip(everyone, graded, strict=True) if ok]
+    scores, pending = scores[graded], pending[graded]
+    used = ~(np.isnan(scores).all(axis=0) & ~pending.any(axis=0))  # items nobody had
+    items = [item for item, keep in zip(items, used, strict=True) if keep]
+    scores, pending, max_points = scores[:, used], pending[:, used], max_points[used]
+    responses: list[dict[str, tuple[Any, str]]] = [{} for _ in items]
+    index = {item.id: i for i, item in enumerate(items)}
+    members = set(participants)
+    for result in read_results(course.root, name):
+        i = index.get(result.item)
+        if i is not None and result.participant in members:
+            responses[i][result.participant] = (result.response, result.status)
+    return FormData(name=name, title=str(manifest.get("title") or name), items=items,
+                    participants=participants, scores=scores, max_points=max_points,
+                    pending=pending, responses=responses, ungraded=ungraded)
