@@ -88,16 +88,21 @@ class Synth:
     people: list[SynthPerson] = field(default_factory=list)
 
 
-def _roster(count: int, group_size: int, rng: random.Random) -> tuple[list[Participant],
-                                                                       list[Contact]]:
-    regions = load_regions()
+SMALL_KIM, SMALL_DESA, SMALL_KECAMATAN = "KIM Kecil Sekali", "Tumbang Getas", "Bukit Santuai"
+
+
+def _roster(count: int, group_size: int, small: int,
+            rng: random.Random) -> tuple[list[Participant], list[Contact]]:
+    regions = [r for r in load_regions() if r.kecamatan != SMALL_KECAMATAN]
     people, contacts = [], []
-    for n in range(count):
+    for n in range(count + small):
         group = n // group_size
         region = regions[(group * 7) % len(regions)]
         pid = f"KIM-{n + 1:05d}"
-        people.append(Participant(pid, f"Warga Uji Coba Nomor {n + 1}",
-                                  f"KIM Uji {group + 1:03d}", region.name, region.kecamatan))
+        kim, desa, kecamatan = f"KIM Uji {group + 1:03d}", region.name, region.kecamatan
+        if n >= count:  # a group too small to be reported at every level
+            kim, desa, kecamatan = SMALL_KIM, SMALL_DESA, SMALL_KECAMATAN
+        people.append(Participant(pid, f"Warga Uji Coba Nomor {n + 1}", kim, desa, kecamatan))
         contacts.append(Contact(pid, f"0812{rng.randrange(10**7, 10**8)}",
                                 f"warga{n + 1}@contoh.id"))
     return people, contacts
@@ -194,9 +199,10 @@ def _outputs(form: str, pid: str, item: Item, response: Any, points: float, stat
 def synth_course(root: str | Path, participants: int = 60, items: int = 12,
                  forms: tuple[str, ...] = ("pretest", "posttest"), seed: int = 7,
                  group_size: int = 10, only_pre: int = 0, only_post: int = 0,
-                 notebooks: bool = True) -> Synth:
+                 small_group: int = 0, notebooks: bool = True) -> Synth:
     """A course at ``root`` with a roster, ``forms`` built and graded for everyone
-    (except ``only_pre``/``only_post`` people who took just one form)."""
+    (except ``only_pre``/``only_post`` people who took just one form); ``small_group``
+    more participants share a KIM group, desa and kecamatan of their own."""
     rng = random.Random(seed)
     course = create_course(Path(root), course_id="sintetis")
     built = {}
@@ -204,7 +210,7 @@ def synth_course(root: str | Path, participants: int = 60, items: int = 12,
         built[form] = synth_items(form, items)
         build_assessment(Blueprint(form, f"Tes sintetis {form}", "Jawab semua soal.",
                                    tuple(built[form])), course.root)
-    roster, contacts = _roster(participants, group_size, rng)
+    roster, contacts = _roster(participants, group_size, small_group, rng)
     save_roster(course, roster, contacts)
     people = []
     for n, person in enumerate(roster):

@@ -141,6 +141,10 @@ def items(report) -> bytes:
                                 textcoords="offset points")
     ax.set_xlim(0, 1)
     ax.set_ylim(min(-20, ax.get_ylim()[0]), 100)
+    if not ax.get_legend_handles_labels()[0]:
+        ax.text(0.5, 50, t("report.plot.no_items", lang=report.lang), ha="center", fontsize=9)
+        ax.set_title(t("report.plot.items", lang=report.lang), fontsize=10)
+        return _png(fig)
     ax.set_xlabel(t("report.plot.facility", lang=report.lang))
     ax.set_ylabel(t("report.plot.discrimination", lang=report.lang))
     ax.legend(fontsize=8, frameon=False, loc="lower center")
