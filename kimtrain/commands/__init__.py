@@ -12,4 +12,5 @@ COMMANDS = (
     "bank",
     "build",
     "report",
+    "certificates",
 )
