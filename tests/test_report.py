@@ -82,7 +82,7 @@ def test_reliability_and_items_match_pingouin_and_the_gradebook(synth, report):
             100 * np.corrcoef(matrix[row.info.id], rest)[0, 1])
     # distractor counts come from the graded notebooks: every answered item is counted once
     single = next(r for r in form.items if r.info.type == "single")
-    answered = sum(1 for response, _ in form.data.responses[form.items.index(single)].values()
+    answered = sum(1 for response, _ in form.data.responses(form.items.index(single)).values()
                    if response is not None)
     assert sum(o.count for o in single.options) == answered
     assert [o.option for o in single.options if o.is_key] == ["B"]

@@ -29,7 +29,7 @@ from typing import Any
 
 from kimtrain.grading.cell import RESULT_MIME
 
-__all__ = ["ItemResult", "read_results"]
+__all__ = ["ItemResult", "read_results", "result_rows"]
 
 INDEX_DIR = ".kimtrain"
 INDEX_VERSION = 1
@@ -132,15 +132,17 @@ def _save_index(path: Path, notebooks: dict[str, Any]) -> None:
         pass
 
 
-def read_results(course_root: str | Path, assessment: str) -> list[ItemResult]:
-    """Every item result of ``assessment`` found under ``autograded/``, in the order
-    of participant folder, notebook name and cell."""
+def result_rows(course_root: str | Path, assessment: str) -> list[tuple[Any, ...]]:
+    """Every item result of ``assessment`` as plain tuples ``(participant, item,
+    response, points, max_points, status)``, in the order of :func:`read_results`
+    (cheaper than dataclasses when a report reads hundreds of thousands)."""
     course_root = Path(course_root)
     root = course_root / "autograded"
     index_path = _index_path(course_root, assessment)
     old = _load_index(index_path)
     new: dict[str, Any] = {}
-    results: list[ItemResult] = []
+    changed = False
+    rows: list[tuple[Any, ...]] = []
     for folder in sorted(root.glob(f"*/{assessment}")):
         participant = folder.parent.name
         for notebook in sorted(folder.glob("*.ipynb")):
@@ -152,13 +154,20 @@ def read_results(course_root: str | Path, assessment: str) -> list[ItemResult]:
             stamp = [stat.st_size, stat.st_mtime_ns]
             entry = old.get(key)
             if isinstance(entry, dict) and entry.get("stamp") == stamp:
-                rows = entry.get("rows") or []
+                found = entry.get("rows") or []
             else:
-                rows = _rows_in(notebook)
-            new[key] = {"stamp": stamp, "rows": rows}
-            results.extend(
-                ItemResult(assessment, participant, item, response, points, max_points, status)
-                for item, response, points, max_points, status in rows)
-    if new != old and (new or old):
+                found = _rows_in(notebook)
+                changed = True
+            new[key] = {"stamp": stamp, "rows": found}
+            rows.extend((participant, *row) for row in found)
+    if changed or len(new) != len(old):
         _save_index(index_path, new)
-    return results
+    return rows
+
+
+def read_results(course_root: str | Path, assessment: str) -> list[ItemResult]:
+    """Every item result of ``assessment`` found under ``autograded/``, in the order
+    of participant folder, notebook name and cell."""
+    return [ItemResult(assessment, participant, item, response, points, max_points, status)
+            for participant, item, response, points, max_points, status
+            in result_rows(course_root, assessment)]

@@ -18,11 +18,11 @@ Conventions (also printed in the report's method notes):
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from kimtrain.reports.data import FormData, ItemInfo
 from kimtrain.reports.stats import AlphaResult, ItemStats, cronbach_alpha, item_statistics, kr20
@@ -165,84 +165,104 @@ def _flags(stats: ItemStats | None, pending: int) -> list[str]:
     return flags
 
 
-def _chosen(item: ItemInfo, response: Any) -> list[str]:
-    if response is None:
-        return []
-    if item.type == "truefalse":
-        return ["true" if response is True else "false"] if isinstance(response, bool) else []
-    if item.type == "multiple":
-        return [str(r) for r in response] if isinstance(response, list) else [str(response)]
-    return [str(response)] if item.type == "single" else []
+def _choices(form: FormData) -> pd.DataFrame:
+    """One row per option chosen: row (participant), col (item), option, correct."""
+    kinds = np.array([item.type for item in form.items], dtype=object)
+    res = form.results
+    if res.empty:
+        return pd.DataFrame(columns=["row", "col", "option", "correct"])
+    kind = kinds[res["col"].to_numpy()]
+    parts = []
+    single = res[kind == "single"]
+    parts.append(pd.DataFrame({"row": single["row"], "col": single["col"],
+                               "option": single["response"], "correct":
+                               single["status"] == "correct"}))
+    truefalse = res[(kind == "truefalse") & res["response"].map(
+        lambda r: isinstance(r, bool)).to_numpy()]
+    parts.append(pd.DataFrame({"row": truefalse["row"], "col": truefalse["col"],
+                               "option": truefalse["response"].map({True: "true",
+                                                                    False: "false"}),
+                               "correct": truefalse["status"] == "correct"}))
+    multiple = res[kind == "multiple"]
+    if len(multiple):
+        listed = multiple.assign(option=multiple["response"].map(
+            lambda r: r if isinstance(r, list) else ([] if r is None else [r]))).explode("option")
+        parts.append(pd.DataFrame({"row": listed["row"], "col": listed["col"],
+                                   "option": listed["option"],
+                                   "correct": listed["status"] == "correct"}))
+    chosen = pd.concat(parts, ignore_index=True)
+    chosen = chosen[chosen["option"].notna()]
+    return chosen.astype({"option": str})
 
 
-def _options(item: ItemInfo, responses: dict[str, tuple[Any, str]],
-             percent_of: dict[str, float]) -> list[OptionRow]:
-    if item.type == "truefalse":
-        labels = item.labels or ("Benar", "Salah")
-        choices = [("true", labels[0]), ("false", labels[1])]
-    elif item.type in ("single", "multiple"):
-        choices = list(item.options)
-    else:
-        return []
-    counts: Counter[str] = Counter()
-    totals: dict[str, list[float]] = {key: [] for key, _ in choices}
-    keys: set[str] = set()
-    for participant, (response, status) in responses.items():
-        chosen = _chosen(item, response)
-        counts.update(chosen)
-        for key in chosen:
-            if key in totals and participant in percent_of:
-                totals[key].append(percent_of[participant])
-        if status == "correct":
-            keys.update(chosen)
-    answered = sum(1 for response, _ in responses.values() if _chosen(item, response))
-    return [OptionRow(key, label, counts[key], counts[key] / answered if answered else None,
-                      float(np.mean(totals[key])) if totals[key] else None, key in keys)
-            for key, label in choices]
+def _options(form: FormData, percent: np.ndarray) -> list[list[OptionRow]]:
+    """Per item: each option's count, share of those who answered, mean score % of its
+    choosers, and whether it is (part of) the key."""
+    chosen = _choices(form)
+    chosen = chosen.assign(total=percent[chosen["row"].to_numpy(dtype=int)])
+    counts = chosen.groupby(["col", "option"]).agg(count=("row", "size"),
+                                                  mean_total=("total", "mean"),
+                                                  key=("correct", "any"))
+    answered = chosen.groupby("col")["row"].nunique()
+    out = []
+    for index, item in enumerate(form.items):
+        if item.type == "truefalse":
+            labels = item.labels or ("Benar", "Salah")
+            options = [("true", labels[0]), ("false", labels[1])]
+        elif item.type in ("single", "multiple"):
+            options = list(item.options)
+        else:
+            out.append([])
+            continue
+        total = int(answered.get(index, 0))
+        rows = []
+        for key, label in options:
+            found = counts.loc[(index, key)] if (index, key) in counts.index else None
+            count = int(found["count"]) if found is not None else 0
+            rows.append(OptionRow(key, label, count, count / total if total else None,
+                                  float(found["mean_total"]) if found is not None else None,
+                                  bool(found["key"]) if found is not None else False))
+        out.append(rows)
+    return out
 
 
 def _discernment(form: FormData) -> list[Discernment]:
     found = []
+    res = form.results
     sets = dict.fromkeys(i.discernment_set for i in form.items
                          if i.discernment_set and i.type == "truefalse")
     for name in sets:
-        keyed: list[tuple[int, bool]] = []
-        for index, item in enumerate(form.items):
-            if item.discernment_set != name or item.type != "truefalse":
-                continue
-            key = next((r for r, s in form.responses[index].values()
-                        if s == "correct" and isinstance(r, bool)), None)
-            if key is None:
-                key = next((not r for r, s in form.responses[index].values()
-                            if s == "wrong" and isinstance(r, bool)), None)
-            if key is not None:
-                keyed.append((index, key))
-        n_true = sum(1 for _, k in keyed if k)
-        n_false = len(keyed) - n_true
+        members = [i for i, item in enumerate(form.items)
+                   if item.discernment_set == name and item.type == "truefalse"]
+        part = res[res["col"].isin(members) & res["response"].map(
+            lambda r: isinstance(r, bool)).to_numpy()]
+        judged = part["response"].astype(bool)
+        # the key: what the full-marks answers said (or the opposite of the wrong ones)
+        key_votes = np.where(part["status"] == "correct", judged,
+                             np.where(part["status"] == "wrong", ~judged, np.nan))
+        keys = pd.Series(key_votes, index=part.index).groupby(part["col"]).first()
+        keys = keys.dropna().astype(bool)
+        n_true, n_false = int(keys.sum()), int((~keys).sum())
         if not n_true or not n_false:
             found.append(Discernment(name, n_true, n_false, 0, None, None, None,
                                      "report.reason.one_sided_set"))
             continue
-        hits, alarms, per = [], [], {}
-        for participant in form.participants:
-            said = {True: [0, 0], False: [0, 0]}  # statement is fact -> [judged fakta, answered]
-            for index, key in keyed:
-                response = form.responses[index].get(participant, (None, ""))[0]
-                if isinstance(response, bool):
-                    said[key][0] += response
-                    said[key][1] += 1
-            if said[True][1] and said[False][1]:
-                hit, alarm = said[True][0] / said[True][1], said[False][0] / said[False][1]
-                hits.append(hit)
-                alarms.append(alarm)
-                per[participant] = hit - alarm
-        if not per:
+        part = part[part["col"].isin(keys.index)]
+        is_fact = part["col"].map(keys)
+        said_fact = part["response"].astype(bool)
+        per = pd.DataFrame({"row": part["row"], "fact": is_fact, "said": said_fact})
+        hit = per[per["fact"]].groupby("row")["said"].mean()
+        alarm = per[~per["fact"]].groupby("row")["said"].mean()
+        both = hit.index.intersection(alarm.index)
+        if not len(both):
             found.append(Discernment(name, n_true, n_false, 0, None, None, None,
                                      "report.reason.no_answers"))
             continue
-        found.append(Discernment(name, n_true, n_false, len(per), float(np.mean(hits)),
-                                 float(np.mean(alarms)),
-                                 float(np.mean(hits) - np.mean(alarms)), None, per))
+        hit, alarm = hit[both], alarm[both]
+        people = {form.participants[r]: float(d) for r, d in (hit - alarm).items()}
+        found.append(Discernment(name, n_true, n_false, len(both), float(hit.mean()),
+                                 float(alarm.mean()), float(hit.mean() - alarm.mean()), None,
+                                 people))
     return found
 
 
@@ -265,17 +285,17 @@ def analyse_form(form: FormData) -> FormAnalysis:
             subscores.append(Subscore(kind, code, int(use.sum()), alpha, shown))
     stats = item_statistics(form.scores[:, complete], form.max_points[complete])
     by_column = dict(zip(np.flatnonzero(complete), stats, strict=True))
-    percent_of = {p: float(v) for p, v in zip(form.participants, percent, strict=True)}
+    options = _options(form, percent)
+    statuses = form.results.groupby(["col", "status"]).size()
     rows = []
     for index, item in enumerate(form.items):
         item_stats = by_column.get(index)
         pending = int(form.pending[:, index].sum())
-        statuses = Counter(s for _, s in form.responses[index].values())
         rows.append(ItemRow(
             info=item, stats=item_stats, graded=int((~np.isnan(form.scores[:, index])).sum()),
             pending=pending, flags=_flags(item_stats, pending),
-            statuses={s: statuses.get(s, 0) for s in STATUSES},
-            options=_options(item, form.responses[index], percent_of),
+            statuses={s: int(statuses.get((index, s), 0)) for s in STATUSES},
+            options=options[index],
         ))
     return FormAnalysis(form, percent, domains, competencies, reliability, subscores, rows,
                         _discernment(form))

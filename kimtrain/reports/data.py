@@ -18,24 +18,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from kimtrain.assessment.manifest import load_manifest
 from kimtrain.course.layout import Course
 from kimtrain.errors import CourseError
-from kimtrain.grading.results import read_results
+from kimtrain.grading.results import result_rows
 
 __all__ = ["FormData", "ItemInfo", "gradebook_cells", "load_form"]
 
 _PREFIXES = ("nilai_", "jawaban_")
 
 _QUERY = """
-SELECT student.id, base_cell.name, grade.auto_score, grade.manual_score,
-       grade.extra_credit, grade.needs_manual_grade, grade_cells.max_score
+SELECT submitted_assignment.student_id, base_cell.name,
+       COALESCE(grade.manual_score, grade.auto_score, 0.0) + COALESCE(grade.extra_credit, 0.0),
+       grade.needs_manual_grade, grade_cells.max_score
 FROM grade
 JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id
 JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id
 JOIN assignment ON submitted_assignment.assignment_id = assignment.id
-JOIN student ON submitted_assignment.student_id = student.id
 JOIN grade_cells ON grade.cell_id = grade_cells.id
 JOIN base_cell ON grade_cells.id = base_cell.id
 WHERE assignment.name = :name AND assignment.course_id = :course
@@ -54,10 +55,14 @@ class ItemInfo:
     labels: tuple[str, str] = ()  # type: ignore[assignment]
 
 
+RESULT_COLUMNS = ["participant", "item", "response", "status"]
+
+
 @dataclass
 class FormData:
     """One form: ``scores[p, i]`` = points of participant ``p`` on item ``i`` (NaN when
-    not graded yet), ``responses[i]`` = {participant: (response, status)}."""
+    not graded yet); ``results`` = one row per (participant, item) response found in
+    the graded notebooks, with the participant's row and the item's column number."""
 
     name: str
     title: str
@@ -66,8 +71,15 @@ class FormData:
     scores: np.ndarray
     max_points: np.ndarray
     pending: np.ndarray
-    responses: list[dict[str, tuple[Any, str]]] = field(default_factory=list)
+    results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=[*RESULT_COLUMNS, "row", "col"]))
     ungraded: list[str] = field(default_factory=list)  # submitted, nothing graded
+
+    def responses(self, item_index: int) -> dict[str, tuple[Any, str]]:
+        """participant -> (response, status) for one item."""
+        part = self.results[self.results["col"] == item_index]
+        return dict(zip(part["participant"], zip(part["response"], part["status"],
+                                                 strict=True), strict=True))
 
 
 def _readonly_url(db_url: str) -> tuple[str, dict[str, Any]]:
@@ -103,13 +115,12 @@ def gradebook_cells(course: Course, assessment: str) -> list[tuple[str, str, flo
     finally:
         engine.dispose()
     out = []
-    for participant, name, auto, manual, extra, needs_manual, max_score in rows:
+    for participant, name, score, needs_manual, max_score in rows:
         item = next((name[len(p):] for p in _PREFIXES if name.startswith(p)), None)
-        if item is None:
-            continue
-        base = manual if manual is not None else auto
-        score = None if needs_manual else float((base or 0.0) + (extra or 0.0))
-        out.append((participant, item, score, float(max_score), bool(needs_manual)))
+        if item is not None:
+            manual = bool(needs_manual)
+            out.append((participant, item, None if manual else float(score),
+                        float(max_score), manual))
     return out
 
 
@@ -134,18 +145,18 @@ def load_form(course: Course, name: str) -> FormData:
             known.add(item_id)
             items.append(ItemInfo(item_id, "", "", "", max_score))
     column = {item.id: i for i, item in enumerate(items)}
-    everyone = sorted({c[0] for c in cells})
-    row = {p: i for i, p in enumerate(everyone)}
+    cells_frame = pd.DataFrame(cells, columns=["participant", "item", "score", "max", "manual"])
+    people = pd.Categorical(cells_frame["participant"])
+    everyone = [str(p) for p in people.categories]
+    rows = people.codes
+    cols = pd.Index(list(column)).get_indexer(cells_frame["item"])
     scores = np.full((len(everyone), len(items)), np.nan)
     pending = np.zeros(scores.shape, dtype=bool)
     max_points = np.array([item.points for item in items], dtype=float)
-    for participant, item_id, score, max_score, needs_manual in cells:
-        r, c = row[participant], column[item_id]
-        max_points[c] = max_score
-        if needs_manual:
-            pending[r, c] = True
-        else:
-            scores[r, c] = score
+    max_points[cols] = cells_frame["max"].to_numpy()
+    manual = cells_frame["manual"].to_numpy(dtype=bool)
+    pending[rows[manual], cols[manual]] = True
+    scores[rows[~manual], cols[~manual]] = cells_frame["score"].to_numpy(dtype=float)[~manual]
     graded = ~np.isnan(scores).all(axis=1)
     ungraded = [p for p, ok in zip(everyone, graded, strict=True) if not ok]
     participants = [p for p, ok in zip(everyone, graded, strict=True) if ok]
@@ -153,13 +164,18 @@ def load_form(course: Course, name: str) -> FormData:
     used = ~(np.isnan(scores).all(axis=0) & ~pending.any(axis=0))  # items nobody had
     items = [item for item, keep in zip(items, used, strict=True) if keep]
     scores, pending, max_points = scores[:, used], pending[:, used], max_points[used]
-    responses: list[dict[str, tuple[Any, str]]] = [{} for _ in items]
-    index = {item.id: i for i, item in enumerate(items)}
-    members = set(participants)
-    for result in read_results(course.root, name):
-        i = index.get(result.item)
-        if i is not None and result.participant in members:
-            responses[i][result.participant] = (result.response, result.status)
     return FormData(name=name, title=str(manifest.get("title") or name), items=items,
                     participants=participants, scores=scores, max_points=max_points,
-                    pending=pending, responses=responses, ungraded=ungraded)
+                    pending=pending, results=_results(course, name, participants, items),
+                    ungraded=ungraded)
+
+
+def _results(course: Course, name: str, participants: list[str],
+             items: list[ItemInfo]) -> pd.DataFrame:
+    rows = result_rows(course.root, name)
+    frame = pd.DataFrame(rows, columns=["participant", "item", "response", "points", "max",
+                                        "status"])[RESULT_COLUMNS]
+    frame["row"] = pd.Index(participants).get_indexer(frame["participant"])
+    frame["col"] = pd.Index([item.id for item in items]).get_indexer(frame["item"])
+    frame = frame[(frame["row"] >= 0) & (frame["col"] >= 0)]
+    return frame.drop_duplicates(["row", "col"], keep="last").reset_index(drop=True)

@@ -65,19 +65,21 @@ def write_xlsx(tables: list[Table], path: Path, lang: str, notes: list[str]) -> 
         sheet.write_row(first, 0, [c.label for c in table.columns], header)
         kinds = table.frame["kind"].tolist() if "kind" in table.frame else None
         widths = [min(max(len(c.label), 6), 40) for c in table.columns]
-        for r, row in enumerate(table.frame.itertuples(index=False), start=first + 1):
-            for c, (column, value) in enumerate(zip(table.columns, row, strict=False)):
-                kind = kinds[r - first - 1] if column.kind == "mixed" and kinds else column.kind
-                value = _clean(value)
-                if value is None:
+        for c, column in enumerate(table.columns):
+            values = table.frame[column.id].tolist() if column.id in table.frame else []
+            write_number, write_string = sheet.write_number, sheet.write_string
+            fixed = None if column.kind == "mixed" else column.kind
+            for r, value in enumerate(values, start=first + 1):
+                if value is None or value != value:  # None or NaN: an empty cell
                     continue
+                kind = fixed or (kinds[r - first - 1] if kinds else "text")
                 if kind == "bool":
-                    sheet.write_string(r, c, yes if value else no)
+                    write_string(r, c, yes if value else no)
                 elif kind in formats and not isinstance(value, str):
-                    sheet.write_number(r, c, float(value), formats[kind])
+                    write_number(r, c, float(value), formats[kind])
                 else:
                     text = str(value)
-                    sheet.write_string(r, c, text)
+                    write_string(r, c, text)
                     if len(text) > widths[c]:
                         widths[c] = min(len(text), 60)
         for c, w in enumerate(widths):

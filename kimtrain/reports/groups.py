@@ -152,29 +152,36 @@ def group_table(frame: pd.DataFrame, cut: float) -> list[GroupStats]:
 def rollup(frame: pd.DataFrame, prefix: str, codes: list[str], level: str) -> pd.DataFrame:
     """Mean % per group of ``level`` (or the cohort) × domain/competency code, per form,
     with the number of participants behind each mean; groups under the minimum are left
-    out. Columns: group, code, n_pre, pre, n_post, post, n_pairs, diff."""
-    groups = [("", frame)] if level == "cohort" else list(frame.groupby(level, sort=True))
-    rows = []
-    for group, part in groups:
-        took = part[[r for r in ROLES if r in part]].notna().any(axis=1)
-        if int(took.sum()) < MIN_GROUP:
+    out, and a mean over fewer people is empty. Columns: group, code, n_pre, pre,
+    n_post, post, n_pairs, diff."""
+    roles = [r for r in ROLES if r in frame]
+    keys = pd.Series("", index=frame.index) if level == "cohort" else frame[level]
+    took = frame[roles].notna().any(axis=1).groupby(keys).sum()
+    big = took[took >= MIN_GROUP].index
+    pieces = []
+    for code in codes:
+        columns = {role: f"{role}_{prefix}_{code}" for role in roles
+                   if f"{role}_{prefix}_{code}" in frame}
+        if not columns:
             continue
-        for code in codes:
-            row: dict[str, Any] = {"group": str(group), "code": code}
-            values = {}
-            for role in ROLES:
-                column = f"{role}_{prefix}_{code}"
-                if column not in part:
-                    continue
-                series = part[column].dropna()
-                values[role] = part[column]
-                row[f"n_{role}"] = len(series)
-                row[role] = float(series.mean()) if len(series) >= MIN_GROUP else None
-            if len(values) == 2:
-                both = values["pre"].notna() & values["post"].notna()
-                row["n_pairs"] = int(both.sum())
-                row["diff"] = (float((values["post"][both] - values["pre"][both]).mean())
-                               if both.sum() >= MIN_GROUP else None)
-            if len(values):
-                rows.append(row)
-    return pd.DataFrame(rows)
+        part = pd.DataFrame({role: frame[c] for role, c in columns.items()})
+        if len(columns) == 2:
+            part["diff"] = part["post"] - part["pre"]
+        stats = part.groupby(keys).agg(["count", "mean"])
+        out = pd.DataFrame({"group": stats.index.astype(str), "code": code})
+        for role in columns:
+            out[f"n_{role}"] = stats[(role, "count")].to_numpy()
+            out[role] = stats[(role, "mean")].where(stats[(role, "count")] >= MIN_GROUP)
+        if len(columns) == 2:
+            out["n_pairs"] = stats[("diff", "count")].to_numpy()
+            out["diff"] = stats[("diff", "mean")].where(
+                stats[("diff", "count")] >= MIN_GROUP).to_numpy()
+        for role in columns:
+            out[role] = out[role].to_numpy()
+        pieces.append(out[stats.index.isin(big)])
+    if not pieces:
+        return pd.DataFrame()
+    order = {code: i for i, code in enumerate(codes)}
+    data = pd.concat(pieces, ignore_index=True)
+    data = data.assign(_o=data["code"].map(order)).sort_values(["group", "_o"], kind="stable")
+    return data.drop(columns="_o").reset_index(drop=True)

@@ -24,11 +24,15 @@ COLOURS = {"pre": "#9aa7b8", "post": "#1f6f8b"}
 DPI = 130
 
 
-def _figure(width: float, height: float):
+def _figure(width: float, height: float, left: float = 0.9, bottom: float = 0.55,
+            right: float = 0.15, top: float = 0.35):
+    """A figure with fixed margins in inches (a layout engine would draw it twice)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height,
+                        top=1 - top / height)
     FigureCanvasAgg(fig)
     return fig
 
@@ -94,7 +98,9 @@ def heatmap(report) -> bytes:
         value = row.get(role)
         if value is not None and value == value:
             grid[groups.index(row["group"]), codes.index(row["code"])] = float(value)
-    fig = _figure(max(5.0, 0.45 * len(codes) + 2.5), max(2.2, 0.35 * len(groups) + 1.4))
+    left = 0.3 + 0.065 * max((len(g) for g in groups), default=4)
+    width = max(5.0, 0.36 * len(codes) + left + 1.3)
+    fig = _figure(width, max(2.2, 0.26 * len(groups) + 1.0), left=left, right=1.3, bottom=0.4)
     ax = fig.add_subplot()
     if groups and codes:
         from matplotlib import colormaps
@@ -104,12 +110,12 @@ def heatmap(report) -> bytes:
                           aspect="auto")
         ax.set_xticks(range(len(codes)), codes, fontsize=7)
         ax.set_yticks(range(len(groups)), groups, fontsize=7)
-        if grid.size <= 600:
+        if grid.size <= 300:  # beyond that the numbers are unreadable; the table has them
             for (r, c), value in np.ndenumerate(grid):
                 if value == value:
                     ax.text(c, r, f"{value:.0f}", ha="center", va="center", fontsize=6)
-        fig.colorbar(image, ax=ax, shrink=0.8, label=t("report.plot.mean_score",
-                                                        lang=report.lang))
+        bar = fig.add_axes((1 - 1.0 / width, 0.15, 0.15 / width, 0.7))
+        fig.colorbar(image, cax=bar, label=t("report.plot.mean_score", lang=report.lang))
     else:
         ax.text(0.5, 0.5, t("report.plot.no_groups", lang=report.lang), ha="center",
                 va="center", fontsize=9)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kimtrain.i18n import t
@@ -195,25 +196,30 @@ def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseud
         out["c_person"] = normalized_change(part["pre"].to_numpy(), part["post"].to_numpy())
     for role in roles:
         out[f"mastered_{role}"] = [None if v != v else bool(v >= cut) for v in part[role]]
-    out["note"] = [_participant_note(row, roles, lang) for _, row in part.iterrows()]
+    out["note"] = _participant_notes(part, roles, lang)
     out = out.sort_values("pseudonym").reset_index(drop=True)
     return Table("peserta", t("report.table.participants", lang=lang), columns,
                  out.reindex(columns=[c.id for c in columns]),
                  note=t("report.note.participants", lang=lang, n=MIN_GROUP), in_html=False)
 
 
-def _participant_note(row: pd.Series, roles: list[str], lang: str | None) -> str:
-    keys = []
+def _participant_notes(part: pd.DataFrame, roles: list[str], lang: str | None) -> list[str]:
+    reasons: list[tuple[np.ndarray, str]] = []
     for role in roles:
-        if row[role] != row[role]:
-            keys.append(f"report.reason.only_{'post' if role == 'pre' else 'pre'}")
-        elif row.get(f"{role}_pending", 0):
-            keys.append("report.reason.pending_items")
-    if len(roles) == 2 and row["pre"] == 100:
-        keys.append("report.reason.pre_full_person")
-    if not row["on_roster"]:
-        keys.append("report.reason.not_on_roster")
-    return join_reasons(keys, lang)
+        other = "post" if role == "pre" else "pre"
+        missing = part[role].isna().to_numpy()
+        reasons.append((missing, t(f"report.reason.only_{other}", lang=lang)))
+        pending = part[f"{role}_pending"].fillna(0).to_numpy() > 0
+        reasons.append((~missing & pending, t("report.reason.pending_items", lang=lang)))
+    if len(roles) == 2:
+        reasons.append(((part["pre"] == 100).to_numpy(),
+                        t("report.reason.pre_full_person", lang=lang)))
+    reasons.append((~part["on_roster"].to_numpy(dtype=bool),
+                    t("report.reason.not_on_roster", lang=lang)))
+    notes = []
+    for i in range(len(part)):
+        notes.append("; ".join(dict.fromkeys(text for mask, text in reasons if mask[i])))
+    return notes
 
 
 def reliability_tables(forms: dict[str, FormAnalysis], lang: str | None) -> list[Table]:

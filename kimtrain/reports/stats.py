@@ -64,14 +64,14 @@ class AlphaResult:
 
 
 def _feldt(alpha: float, n: int, k: int, ci: float) -> tuple[float | None, float | None]:
-    from scipy.stats import f
+    from scipy.special import fdtri  # inverse F CDF; scipy.stats costs a second to import
 
     if n < 2:
         return None, None
     df1, df2 = n - 1, (n - 1) * (k - 1)
     tail = (1 - ci) / 2
-    return (1 - (1 - alpha) * float(f.isf(tail, df1, df2)),
-            1 - (1 - alpha) * float(f.isf(1 - tail, df1, df2)))
+    return (1 - (1 - alpha) * float(fdtri(df1, df2, 1 - tail)),
+            1 - (1 - alpha) * float(fdtri(df1, df2, tail)))
 
 
 def cronbach_alpha(data: Any, nan_policy: str = "listwise", ci: float = 0.95) -> AlphaResult:
@@ -224,7 +224,7 @@ class PairedStats:
 
 def paired_stats(pre: Any, post: Any, ci: float = 0.95) -> PairedStats:
     """Mean of post − pre with its t-based CI, paired t test and d_z."""
-    from scipy.stats import t as student
+    from scipy.special import stdtr, stdtrit  # Student t CDF and its inverse
 
     diff = np.asarray(post, dtype=float) - np.asarray(pre, dtype=float)
     n = int(diff.size)
@@ -238,9 +238,9 @@ def paired_stats(pre: Any, post: Any, ci: float = 0.95) -> PairedStats:
         return PairedStats(n, mean, 0.0, mean, mean, None, None, None,
                            "report.reason.same_difference")
     se = sd / math.sqrt(n)
-    half = float(student.ppf(0.5 + ci / 2, n - 1)) * se
+    half = float(stdtrit(n - 1, 0.5 + ci / 2)) * se
     t_value = mean / se
-    p_value = float(2 * student.sf(abs(t_value), n - 1))
+    p_value = float(2 * stdtr(n - 1, -abs(t_value)))
     return PairedStats(n, mean, sd, mean - half, mean + half, t_value, p_value, mean / sd)
 
 

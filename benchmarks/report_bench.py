@@ -1,0 +1,121 @@
+"""Benchmark: the full coordinator report on 5,000 participants × 2 forms × 40 items.
+
+Synthesises a course (tests/synth.py: real course folder, real source notebooks and
+manifests, nbgrader's gradebook schema with 400,000 grades, one graded notebook per
+participant and form with the result outputs ``grade_item`` leaves), then runs
+``kimtrain report --pre pretest --post posttest`` as a separate process — all outputs:
+HTML, XLSX, CSV, PNG — and prints its wall time and peak memory (max RSS):
+
+* cold: the first report, reading all 10,000 graded notebooks;
+* warm: the next report, with the results index in place.
+
+For scale, it also times the two read paths for one form's scores (kimtrain's SQL
+read against nbgrader's ORM, ``kimtrain.course.gradebook.cell_scores``) and, with
+``--peer``, nbgrader's own ``nbgrader export`` (totals only) on the same gradebook.
+
+    .venv/bin/python benchmarks/report_bench.py [--participants 5000] [--items 40] [--peer]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GOAL_SECONDS = 15.0
+
+
+def run_child(args: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    output = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(args)}\n{output}")
+    return wall, usage.ru_maxrss / 1024, output
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=5000)
+    parser.add_argument("--items", type=int, default=40)
+    parser.add_argument("--dir", help="work folder (default: a temporary one, removed after)")
+    parser.add_argument("--peer", action="store_true", help="also time `nbgrader export`")
+    parser.add_argument("--orm", action="store_true",
+                        help="also time nbgrader's ORM read of one form (slow)")
+    args = parser.parse_args()
+
+    from tests.synth import synth_course
+
+    work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="kimtrain-bench-"))
+    course_root = work / "kursus"
+    if course_root.exists():
+        shutil.rmtree(course_root)
+    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; python "
+          f"{sys.version.split()[0]}")
+    start = time.perf_counter()
+    synth = synth_course(course_root, participants=args.participants, items=args.items,
+                         only_pre=args.participants // 50, only_post=args.participants // 100,
+                         group_size=25, seed=2026)
+    grades = sum(len(p.forms) for p in synth.people) * args.items
+    size = sum(f.stat().st_size for f in (course_root / "autograded").rglob("*.ipynb"))
+    print(f"synthesised {args.participants} participants × 2 forms × {args.items} items = "
+          f"{grades:,} grades, {size / 2**20:,.0f} MiB of graded notebooks in "
+          f"{time.perf_counter() - start:.1f} s")
+
+    command = [sys.executable, "-m", "kimtrain", "report", "--course", str(course_root),
+               "--pre", "pretest", "--post", "posttest"]
+    rows = []
+    for label in ("cold (no results index)", "warm (results index)"):
+        out = work / f"laporan-{label.split()[0]}"
+        wall, rss, _ = run_child([*command, "--out", str(out)])
+        files = [p for p in out.rglob("*") if p.is_file()]
+        rows.append((label, wall, rss, len(files), sum(f.stat().st_size for f in files)))
+    print()
+    print(f"{'kimtrain report (all outputs)':36} {'wall s':>8} {'peak MiB':>9} {'files':>6} "
+          f"{'MiB':>6}")
+    for label, wall, rss, count, total in rows:
+        print(f"{label:36} {wall:8.2f} {rss:9.0f} {count:6d} {total / 2**20:6.1f}")
+    print(f"goal: under {GOAL_SECONDS:.0f} s -> cold {'met' if rows[0][1] < GOAL_SECONDS else 'MISSED'}"
+          f", warm {'met' if rows[1][1] < GOAL_SECONDS else 'MISSED'}")
+
+    code = ("import sys, time; from kimtrain.course import open_course; "
+            "from kimtrain.reports.data import gradebook_cells; c = open_course(sys.argv[1]); "
+            "t = time.perf_counter(); n = len(gradebook_cells(c, 'posttest')); "
+            "print(n, time.perf_counter() - t)")
+    sql_out = run_child([sys.executable, "-c", code, str(course_root)])[2].split()
+    print()
+    print(f"{'reading one form':36} {'rows':>8} {'s':>9} {'ratio':>6}")
+    print(f"{'kimtrain SQL read':36} {int(sql_out[0]):8,d} {float(sql_out[1]):9.2f} {1:6.1f}")
+    if args.orm:
+        orm = code.replace("from kimtrain.reports.data import gradebook_cells",
+                           "from kimtrain.course.gradebook import cell_scores").replace(
+            "gradebook_cells(", "cell_scores(")
+        orm_out = run_child([sys.executable, "-c", orm, str(course_root)])[2].split()
+        print(f"{'nbgrader ORM (cell_scores)':36} {int(orm_out[0]):8,d} "
+              f"{float(orm_out[1]):9.2f} {float(orm_out[1]) / float(sql_out[1]):6.1f}")
+    if args.peer:
+        nbgrader = Path(sys.executable).with_name("nbgrader")
+        wall, rss, _ = run_child([str(nbgrader), "export", "--to", str(work / "grades.csv")],
+                                 cwd=course_root)
+        print()
+        print(f"peer: `nbgrader export` (totals only, no item statistics): {wall:.2f} s, "
+              f"{rss:.0f} MiB peak; kimtrain warm report = {rows[1][1] / wall:.2f}× its time")
+    if not args.dir:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
