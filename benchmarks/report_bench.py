@@ -52,6 +52,8 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=5000)
     parser.add_argument("--items", type=int, default=40)
     parser.add_argument("--dir", help="work folder (default: a temporary one, removed after)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep a course already synthesised in --dir")
     parser.add_argument("--peer", action="store_true", help="also time `nbgrader export`")
     parser.add_argument("--orm", action="store_true",
                         help="also time nbgrader's ORM read of one form (slow)")
@@ -61,24 +63,27 @@ def main() -> None:
 
     work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="kimtrain-bench-"))
     course_root = work / "kursus"
-    if course_root.exists():
-        shutil.rmtree(course_root)
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; python "
           f"{sys.version.split()[0]}")
-    start = time.perf_counter()
-    synth = synth_course(course_root, participants=args.participants, items=args.items,
-                         only_pre=args.participants // 50, only_post=args.participants // 100,
-                         group_size=25, seed=2026)
-    grades = sum(len(p.forms) for p in synth.people) * args.items
-    size = sum(f.stat().st_size for f in (course_root / "autograded").rglob("*.ipynb"))
-    print(f"synthesised {args.participants} participants × 2 forms × {args.items} items = "
-          f"{grades:,} grades, {size / 2**20:,.0f} MiB of graded notebooks in "
-          f"{time.perf_counter() - start:.1f} s")
+    if not (args.reuse and course_root.exists()):
+        if course_root.exists():
+            shutil.rmtree(course_root)
+        start = time.perf_counter()
+        synth_course(course_root, participants=args.participants, items=args.items,
+                     only_pre=args.participants // 50, only_post=args.participants // 100,
+                     group_size=25, seed=2026)
+        print(f"synthesised in {time.perf_counter() - start:.1f} s")
+    notebooks = list((course_root / "autograded").rglob("*.ipynb"))
+    size = sum(f.stat().st_size for f in notebooks)
+    print(f"course: {args.participants} participants × 2 forms × {args.items} items; "
+          f"{len(notebooks):,} graded notebooks, {size / 2**20:,.0f} MiB")
+    for index in (course_root / ".kimtrain").glob("hasil-*.json"):
+        index.unlink()  # the first run below reads every notebook
 
     command = [sys.executable, "-m", "kimtrain", "report", "--course", str(course_root),
                "--pre", "pretest", "--post", "posttest"]
     rows = []
-    for label in ("cold (no results index)", "warm (results index)"):
+    for label in ("cold (no results index)", "warm (results index)", "warm again"):
         out = work / f"laporan-{label.split()[0]}"
         wall, rss, _ = run_child([*command, "--out", str(out)])
         files = [p for p in out.rglob("*") if p.is_file()]
@@ -88,8 +93,9 @@ def main() -> None:
           f"{'MiB':>6}")
     for label, wall, rss, count, total in rows:
         print(f"{label:36} {wall:8.2f} {rss:9.0f} {count:6d} {total / 2**20:6.1f}")
-    print(f"goal: under {GOAL_SECONDS:.0f} s -> cold {'met' if rows[0][1] < GOAL_SECONDS else 'MISSED'}"
-          f", warm {'met' if rows[1][1] < GOAL_SECONDS else 'MISSED'}")
+    verdict = ", ".join(f"{label.split()[0]} {'met' if wall < GOAL_SECONDS else 'MISSED'}"
+                        for label, wall, *_ in rows)
+    print(f"goal: under {GOAL_SECONDS:.0f} s -> {verdict}")
 
     code = ("import sys, time; from kimtrain.course import open_course; "
             "from kimtrain.reports.data import gradebook_cells; c = open_course(sys.argv[1]); "
@@ -112,7 +118,8 @@ def main() -> None:
                                  cwd=course_root)
         print()
         print(f"peer: `nbgrader export` (totals only, no item statistics): {wall:.2f} s, "
-              f"{rss:.0f} MiB peak; kimtrain warm report = {rows[1][1] / wall:.2f}× its time")
+              f"{rss:.0f} MiB peak; kimtrain's warm report takes {rows[1][1] / wall:.2f}× "
+              "its time")
     if not args.dir:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -20,6 +20,8 @@ EXPECTED = {
     "kimtrain.grading": ["RESULT_MIME", "ItemResult", "ItemScore", "grade_item",
                          "read_results", "score_item"],
     "kimtrain.course": ["Course", "assessments_dir", "create_course", "open_course"],
+    "kimtrain.reports": ["DEFAULT_CUT", "Report", "ReportFiles", "ReportOptions", "build_report",
+                         "write_report"],
 }
 
 

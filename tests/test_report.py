@@ -90,6 +90,28 @@ def test_reliability_and_items_match_pingouin_and_the_gradebook(synth, report):
     assert {o.option for o in hoax.options} == {"true", "false"}
 
 
+def test_rollups_match_the_participants_own_subscores(synth, report):
+    """Domain and competency means per group, recomputed from each form's raw matrix."""
+    for role, form in report.forms.items():
+        data = form.data
+        for level, key, group in (("domain_semua", "domain", None),
+                                  ("kompetensi_kecamatan", "competency", "Kota Besi")):
+            table = report.table(level)
+            frame = table.frame.assign(code=table.extra["codes"])
+            if group:
+                frame = frame[frame["group"] == group]
+            members = [i for i, p in enumerate(data.participants)
+                       if group is None or report.frame.loc[p, "kecamatan"] == group]
+            assert members
+            for _, row in frame.iterrows():
+                cols = [i for i, item in enumerate(data.items)
+                        if getattr(item, key) == row["code"]]
+                x = data.scores[np.ix_(members, cols)]
+                expected = (100 * x.sum(axis=1) / data.max_points[cols].sum()).mean()
+                assert row[role] == pytest.approx(expected), (level, row["code"])
+                assert row[f"n_{role}"] == len(members)
+
+
 def test_discernment_has_both_parts(report):
     for form in report.forms.values():
         (result,) = form.discernment
@@ -213,3 +235,28 @@ def test_english_report_has_every_text(synth, tmp_path):
     html = write_report(english, tmp_path).html.read_text(encoding="utf-8")
     assert not UNTRANSLATED.search(html)
     assert "Item analysis" in html and "self-report" in html
+
+
+def test_the_sql_read_agrees_with_nbgrader_orm_on_manual_grades(tmp_path):
+    """Manual scores win over automatic ones, extra credit adds, a cell still waiting for
+    a person is missing (not 0): the same rule as nbgrader's Grade.score."""
+    from sqlalchemy import create_engine, text
+
+    from kimtrain.reports.data import gradebook_cells
+
+    small = synth_course(tmp_path / "kursus", participants=6, items=4, forms=("pretest",),
+                         notebooks=False)
+    engine = create_engine(small.course.db_url)
+    with engine.begin() as conn:
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM grade ORDER BY id")).all()]
+        conn.execute(text("UPDATE grade SET manual_score = 0.5 WHERE id = :i"), {"i": ids[0]})
+        conn.execute(text("UPDATE grade SET extra_credit = 0.25 WHERE id = :i"), {"i": ids[1]})
+        conn.execute(text("UPDATE grade SET needs_manual_grade = 1, auto_score = NULL "
+                          "WHERE id = :i"), {"i": ids[2]})
+    engine.dispose()
+    orm = sorted((c.participant, c.item, c.score, c.max_points, c.needs_manual)
+                 for c in cell_scores(small.course, "pretest"))
+    sql = sorted(gradebook_cells(small.course, "pretest"))
+    assert sql == orm
+    assert any(score == 0.5 for _, _, score, _, _ in sql)
+    assert sum(1 for *_, manual in sql if manual) == 1

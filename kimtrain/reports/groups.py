@@ -171,13 +171,12 @@ def rollup(frame: pd.DataFrame, prefix: str, codes: list[str], level: str) -> pd
         out = pd.DataFrame({"group": stats.index.astype(str), "code": code})
         for role in columns:
             out[f"n_{role}"] = stats[(role, "count")].to_numpy()
-            out[role] = stats[(role, "mean")].where(stats[(role, "count")] >= MIN_GROUP)
+            out[role] = stats[(role, "mean")].where(
+                stats[(role, "count")] >= MIN_GROUP).to_numpy()
         if len(columns) == 2:
             out["n_pairs"] = stats[("diff", "count")].to_numpy()
             out["diff"] = stats[("diff", "mean")].where(
                 stats[("diff", "count")] >= MIN_GROUP).to_numpy()
-        for role in columns:
-            out[role] = out[role].to_numpy()
         pieces.append(out[stats.index.isin(big)])
     if not pieces:
         return pd.DataFrame()

@@ -13,9 +13,14 @@ __all__ = ["render_html"]
 
 _CSS = """
 @page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+@page landscape { size: A4 landscape; margin: 12mm 12mm 14mm 12mm; }
+section.landscape { page: landscape; }
+@media print { section.landscape { max-width: none; } }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt;
-       color: #1d1d1d; max-width: 190mm; margin: 0 auto; padding: 8px; line-height: 1.35; }
+       color: #1d1d1d; max-width: 277mm; margin: 0 auto; padding: 8px; line-height: 1.35; }
+section { max-width: 190mm; }
+section.landscape { max-width: 277mm; }
 h1 { font-size: 17pt; margin: 0 0 4px; color: #1f4e5f; }
 h2 { font-size: 13pt; margin: 18px 0 6px; color: #1f4e5f; border-bottom: 2px solid #1f6f8b;
      break-after: avoid; page-break-after: avoid; }
@@ -29,7 +34,7 @@ table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 4px 0 2p
 table.wide { font-size: 6.6pt; }
 table.wide th, table.wide td { padding: 1px 2px; }
 th, td { border: 1px solid #c9cfd4; padding: 2px 4px; vertical-align: top;
-         overflow-wrap: anywhere; }
+         overflow-wrap: break-word; }
 th { background: #e4edf1; text-align: left; font-weight: bold; }
 td.n { text-align: right; white-space: nowrap; overflow-wrap: normal;
        font-variant-numeric: tabular-nums; }
@@ -43,6 +48,7 @@ ol.method li { margin: 2px 0; font-size: 9pt; }
 @media print { body { padding: 0; } a { color: inherit; text-decoration: none; } }
 """
 
+LANDSCAPE = ("groups", "items")  # wide tables print on landscape pages
 NUMERIC = ("int", "pct", "share", "num1", "num2", "num3", "pp")
 
 
@@ -85,7 +91,9 @@ def render_html(report, plots: dict[str, bytes]) -> str:
     tables = {tb.key: tb for tb in report.tables}
 
     def section(key: str, *parts: str) -> str:
-        return (f'<section id="{key}"><h2>{escape(t(f"report.section.{key}", lang=lang))}</h2>'
+        css = ' class="landscape"' if key in LANDSCAPE else ""
+        return (f'<section id="{key}"{css}>'
+                f'<h2>{escape(t(f"report.section.{key}", lang=lang))}</h2>'
                 f'<p>{escape(t(f"report.intro.{key}", lang=lang))}</p>' + "\n".join(parts)
                 + "</section>")
 

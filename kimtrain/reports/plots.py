@@ -59,6 +59,9 @@ def distribution(report) -> bytes:
                label=t("report.plot.cut", lang=report.lang, cut=f"{report.options.cut:g}"))
     ax.set_xlabel(t("report.plot.score", lang=report.lang))
     ax.set_ylabel(t("report.plot.people", lang=report.lang))
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, 100)
     ax.legend(fontsize=8, frameon=False)
     ax.set_title(t("report.plot.distribution", lang=report.lang), fontsize=10)
@@ -80,9 +83,10 @@ def domains(report) -> bytes:
                       label=_role_label(report, role))
         ax.bar_label(bars, fmt="%.0f", fontsize=7, padding=1)
     ax.set_xticks(x, labels, fontsize=8)
-    ax.set_ylim(0, 105)
+    ax.set_ylim(0, 118)
+    ax.set_yticks(range(0, 101, 20))
     ax.set_ylabel(t("report.plot.mean_score", lang=report.lang))
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.legend(fontsize=8, frameon=False, loc="upper left", ncol=2)
     ax.set_title(t("report.plot.domains", lang=report.lang), fontsize=10)
     return _png(fig)
 

@@ -151,8 +151,8 @@ def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseud
     """One row per participant under a pseudonym; group labels only for groups of at
     least the minimum size; subscores only where their α ≥ .60."""
     roles = list(forms)
-    sizes = {level: frame.groupby(level)[roles].apply(lambda g: int(g.notna().any(axis=1).sum()))
-             for level in LEVELS}
+    took = frame[roles].notna().any(axis=1)
+    sizes = {level: took.groupby(frame[level]).sum() for level in LEVELS}
     columns = [_col("pseudonym", lang=lang)]
     if names is not None:
         columns += [_col("participant_id", lang=lang), _col("name", lang=lang)]
