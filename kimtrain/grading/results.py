@@ -23,6 +23,7 @@ more, so two things keep this fast:
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,25 @@ def _save_index(path: Path, notebooks: dict[str, Any]) -> None:
         pass
 
 
+def _notebooks(root: Path, assessment: str) -> list[tuple[str, Path]]:
+    """(participant, notebook) under ``autograded/*/<assessment>/``, sorted as
+    ``sorted(root.glob(...))`` would sort them (os.scandir is several times faster)."""
+    found = []
+    try:
+        people = sorted(e.name for e in os.scandir(root) if e.is_dir())
+    except OSError:
+        return []
+    for participant in people:
+        folder = root / participant / assessment
+        try:
+            names = sorted(e.name for e in os.scandir(folder)
+                           if e.name.endswith(".ipynb") and not e.is_dir())
+        except OSError:
+            continue
+        found.extend((participant, folder / name) for name in names)
+    return found
+
+
 def result_rows(course_root: str | Path, assessment: str) -> list[tuple[Any, ...]]:
     """Every item result of ``assessment`` as plain tuples ``(participant, item,
     response, points, max_points, status)``, in the order of :func:`read_results`
@@ -143,23 +163,21 @@ def result_rows(course_root: str | Path, assessment: str) -> list[tuple[Any, ...
     new: dict[str, Any] = {}
     changed = False
     rows: list[tuple[Any, ...]] = []
-    for folder in sorted(root.glob(f"*/{assessment}")):
-        participant = folder.parent.name
-        for notebook in sorted(folder.glob("*.ipynb")):
-            try:
-                stat = notebook.stat()
-            except OSError:
-                continue
-            key = f"{participant}/{notebook.name}"
-            stamp = [stat.st_size, stat.st_mtime_ns]
-            entry = old.get(key)
-            if isinstance(entry, dict) and entry.get("stamp") == stamp:
-                found = entry.get("rows") or []
-            else:
-                found = _rows_in(notebook)
-                changed = True
-            new[key] = {"stamp": stamp, "rows": found}
-            rows.extend((participant, *row) for row in found)
+    for participant, notebook in _notebooks(root, assessment):
+        try:
+            stat = notebook.stat()
+        except OSError:
+            continue
+        key = f"{participant}/{notebook.name}"
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        entry = old.get(key)
+        if isinstance(entry, dict) and entry.get("stamp") == stamp:
+            found = entry.get("rows") or []
+        else:
+            found = _rows_in(notebook)
+            changed = True
+        new[key] = {"stamp": stamp, "rows": found}
+        rows.extend((participant, *row) for row in found)
     if changed or len(new) != len(old):
         _save_index(index_path, new)
     return rows

@@ -90,23 +90,25 @@ def _readonly_url(db_url: str) -> tuple[str, dict[str, Any]]:
     return db_url, {}
 
 
-def gradebook_cells(course: Course, assessment: str) -> list[tuple[str, str, float | None,
-                                                                   float, bool]]:
-    """(participant, item, score or None while waiting for a person, max, needs_manual)
-    for every graded kimtrain cell of ``assessment``."""
+def _cell_frame(course: Course, assessment: str) -> pd.DataFrame:
+    """participant, item, score (NaN while waiting for a person), max, manual — one row
+    per graded kimtrain cell of ``assessment``."""
     from sqlalchemy import create_engine, text
 
     url, options = _readonly_url(course.db_url)
     engine = create_engine(url, **options)
+    params = {"name": assessment, "course": course.course_id}
     try:
         with engine.connect() as conn:
             known = conn.execute(
                 text("SELECT 1 FROM assignment WHERE name = :name AND course_id = :course"),
-                {"name": assessment, "course": course.course_id}).first()
+                params).first()
             if known is None:
                 raise CourseError("gradebook.no_assessment", assessment=assessment)
-            rows = conn.execute(text(_QUERY), {"name": assessment,
-                                               "course": course.course_id}).all()
+            result = conn.execute(text(_QUERY), params)
+            # the driver's plain tuples: SQLAlchemy's Row objects cost more than the query
+            cursor = getattr(result, "cursor", None)
+            rows = cursor.fetchall() if cursor is not None else result.all()
     except CourseError:
         raise
     except Exception as exc:  # sqlalchemy.exc.* (a missing or locked database)
@@ -114,14 +116,29 @@ def gradebook_cells(course: Course, assessment: str) -> list[tuple[str, str, flo
                           reason=str(exc).splitlines()[0]) from exc
     finally:
         engine.dispose()
-    out = []
-    for participant, name, score, needs_manual, max_score in rows:
-        item = next((name[len(p):] for p in _PREFIXES if name.startswith(p)), None)
-        if item is not None:
-            manual = bool(needs_manual)
-            out.append((participant, item, None if manual else float(score),
-                        float(max_score), manual))
-    return out
+    frame = pd.DataFrame(rows, columns=["participant", "name", "score", "manual", "max"])
+    item = pd.Series(np.nan, index=frame.index, dtype=object)
+    for prefix in _PREFIXES:
+        mine = frame["name"].str.startswith(prefix)
+        item[mine] = frame.loc[mine, "name"].str.slice(len(prefix))
+    frame["item"] = item
+    frame = frame[frame["item"].notna()]
+    manual = frame["manual"].astype(bool).to_numpy()
+    return pd.DataFrame({"participant": frame["participant"].astype(str).to_numpy(),
+                         "item": frame["item"].astype(str).to_numpy(),
+                         "score": np.where(manual, np.nan,
+                                           frame["score"].to_numpy(dtype=float)),
+                         "max": frame["max"].to_numpy(dtype=float), "manual": manual})
+
+
+def gradebook_cells(course: Course, assessment: str) -> list[tuple[str, str, float | None,
+                                                                   float, bool]]:
+    """(participant, item, score or None while waiting for a person, max, needs_manual)
+    for every graded kimtrain cell of ``assessment``."""
+    frame = _cell_frame(course, assessment)
+    return [(p, i, None if m else float(s), float(x), bool(m)) for p, i, s, x, m in zip(
+        frame["participant"], frame["item"], frame["score"], frame["max"], frame["manual"],
+        strict=True)]
 
 
 def _item_info(raw: dict[str, Any]) -> ItemInfo:
@@ -136,27 +153,26 @@ def _item_info(raw: dict[str, Any]) -> ItemInfo:
 
 def load_form(course: Course, name: str) -> FormData:
     """Everything a report needs about one assessment of ``course``."""
-    cells = gradebook_cells(course, name)
+    cells = _cell_frame(course, name)
     manifest = load_manifest(course.folder("source", name), name)
     items = [_item_info(raw) for raw in manifest["items"]]
     known = {item.id for item in items}
-    for _, item_id, _, max_score, _ in cells:  # graded but no longer in the manifest
-        if item_id not in known:
+    extra = cells.drop_duplicates("item")
+    for item_id, max_score in zip(extra["item"], extra["max"], strict=True):
+        if item_id not in known:  # graded but no longer in the manifest
             known.add(item_id)
-            items.append(ItemInfo(item_id, "", "", "", max_score))
-    column = {item.id: i for i, item in enumerate(items)}
-    cells_frame = pd.DataFrame(cells, columns=["participant", "item", "score", "max", "manual"])
-    people = pd.Categorical(cells_frame["participant"])
+            items.append(ItemInfo(item_id, "", "", "", float(max_score)))
+    people = pd.Categorical(cells["participant"])
     everyone = [str(p) for p in people.categories]
     rows = people.codes
-    cols = pd.Index(list(column)).get_indexer(cells_frame["item"])
+    cols = pd.Index([item.id for item in items]).get_indexer(cells["item"])
     scores = np.full((len(everyone), len(items)), np.nan)
     pending = np.zeros(scores.shape, dtype=bool)
     max_points = np.array([item.points for item in items], dtype=float)
-    max_points[cols] = cells_frame["max"].to_numpy()
-    manual = cells_frame["manual"].to_numpy(dtype=bool)
+    max_points[cols] = cells["max"].to_numpy()
+    manual = cells["manual"].to_numpy(dtype=bool)
     pending[rows[manual], cols[manual]] = True
-    scores[rows[~manual], cols[~manual]] = cells_frame["score"].to_numpy(dtype=float)[~manual]
+    scores[rows[~manual], cols[~manual]] = cells["score"].to_numpy()[~manual]
     graded = ~np.isnan(scores).all(axis=1)
     ungraded = [p for p, ok in zip(everyone, graded, strict=True) if not ok]
     participants = [p for p, ok in zip(everyone, graded, strict=True) if ok]
