@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 GOAL_SECONDS = 15.0
 
 
-def run_child(args: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
+def run_child(args: list[str], cwd: Path | None = None) -> tuple[float, float, str, float]:
+    """Wall seconds, peak RSS (MiB), output and CPU seconds (user + system) of a child."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
@@ -44,7 +44,7 @@ def run_child(args: list[str], cwd: Path | None = None) -> tuple[float, float, s
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(args)}\n{output}")
-    return wall, usage.ru_maxrss / 1024, output
+    return wall, usage.ru_maxrss / 1024, output, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -85,14 +85,19 @@ def main() -> None:
     rows = []
     for label in ("cold (no results index)", "warm (results index)", "warm again"):
         out = work / f"laporan-{label.split()[0]}"
-        wall, rss, _ = run_child([*command, "--out", str(out)])
+        load = os.getloadavg()[0]
+        wall, rss, _, cpu = run_child([*command, "--out", str(out)])
         files = [p for p in out.rglob("*") if p.is_file()]
-        rows.append((label, wall, rss, len(files), sum(f.stat().st_size for f in files)))
+        rows.append((label, wall, rss, len(files), sum(f.stat().st_size for f in files), cpu,
+                     load))
     print()
-    print(f"{'kimtrain report (all outputs)':36} {'wall s':>8} {'peak MiB':>9} {'files':>6} "
-          f"{'MiB':>6}")
-    for label, wall, rss, count, total in rows:
-        print(f"{label:36} {wall:8.2f} {rss:9.0f} {count:6d} {total / 2**20:6.1f}")
+    print(f"{'kimtrain report (all outputs)':30} {'wall s':>7} {'CPU s':>6} {'load':>5} "
+          f"{'peak MiB':>9} {'files':>6} {'MiB':>5}")
+    for label, wall, rss, count, total, cpu, load in rows:
+        print(f"{label:30} {wall:7.2f} {cpu:6.2f} {load:5.1f} {rss:9.0f} {count:6d} "
+              f"{total / 2**20:5.1f}")
+    print("(CPU s = user + system time of the report process; load = 1-minute load average "
+          "of the machine, shared with other work, when the run started)")
     verdict = ", ".join(f"{label.split()[0]} {'met' if wall < GOAL_SECONDS else 'MISSED'}"
                         for label, wall, *_ in rows)
     print(f"goal: under {GOAL_SECONDS:.0f} s -> {verdict}")
@@ -114,8 +119,8 @@ def main() -> None:
               f"{float(orm_out[1]):9.2f} {float(orm_out[1]) / float(sql_out[1]):6.1f}")
     if args.peer:
         nbgrader = Path(sys.executable).with_name("nbgrader")
-        wall, rss, _ = run_child([str(nbgrader), "export", "--to", str(work / "grades.csv")],
-                                 cwd=course_root)
+        wall, rss, _, _ = run_child([str(nbgrader), "export", "--to",
+                                     str(work / "grades.csv")], cwd=course_root)
         print()
         print(f"peer: `nbgrader export` (totals only, no item statistics): {wall:.2f} s, "
               f"{rss:.0f} MiB peak; kimtrain's warm report takes {rows[1][1] / wall:.2f}× "

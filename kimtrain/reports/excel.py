@@ -19,7 +19,7 @@ from kimtrain.reports.tables import Table
 __all__ = ["write_csv", "write_xlsx"]
 
 _NUMBER_FORMATS = {"int": "0", "pct": "0.0", "share": "0%", "num1": "0.0", "num2": "0.00",
-                   "num3": "0.000", "pp": "+0.0;-0.0;0.0"}
+                   "num3": "0.000", "pp": "+0.0;-0.0;0.0", "p": "0.0000"}
 _INVALID_SHEET = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
@@ -109,7 +109,7 @@ def write_csv(table: Table, folder: Path, lang: str) -> Path:
         elif column.kind == "int":
             frame[column.id] = frame[column.id].astype(float).round().astype("Int64")
         elif column.kind == "mixed":
-            frame[column.id] = [round(v, 4) if isinstance(v, float) else v
+            frame[column.id] = [float(f"{v:.4g}") if isinstance(v, float) else v
                                 for v in frame[column.id]]
         elif column.kind != "text":
             frame[column.id] = frame[column.id].astype(float).round(4)

@@ -49,7 +49,7 @@ ol.method li { margin: 2px 0; font-size: 9pt; }
 """
 
 LANDSCAPE = ("groups", "items")  # wide tables print on landscape pages
-NUMERIC = ("int", "pct", "share", "num1", "num2", "num3", "pp")
+NUMERIC = ("int", "pct", "share", "num1", "num2", "num3", "pp", "p")
 
 
 def _table(table: Table, lang: str) -> str:

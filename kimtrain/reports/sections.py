@@ -55,7 +55,7 @@ def summary_table(cohort: GroupStats, forms: dict[str, FormAnalysis],
         add("ci_low", p.ci_low, "pp")
         add("ci_high", p.ci_high, "pp")
         add("t", p.t, "num2")
-        add("p", p.p, "num3")
+        add("p", p.p, "p")
         add("d_z", p.d_z, "num2")
         add("g", cohort.g, "num2")
         add("band", t(f"report.band.{cohort.g_band}", lang=lang) if cohort.g_band else None,

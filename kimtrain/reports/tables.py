@@ -17,7 +17,7 @@ from kimtrain.i18n import t
 
 __all__ = ["Column", "Table", "cell_text", "join_reasons"]
 
-KINDS = ("text", "int", "pct", "share", "num1", "num2", "num3", "pp", "bool")
+KINDS = ("text", "int", "pct", "share", "num1", "num2", "num3", "pp", "p", "bool", "mixed")
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,8 @@ def cell_text(value: Any, kind: str, lang: str) -> str:
         return _decimal(100 * number, 0, lang) + " %"
     if kind in ("pct", "num1"):
         return _decimal(number, 1, lang)
+    if kind == "p":
+        return "< " + _decimal(0.001, 3, lang) if number < 0.001 else _decimal(number, 3, lang)
     if kind == "pp":
         return ("+" if number > 0 else "") + _decimal(number, 1, lang)
     return _decimal(number, 2 if kind == "num2" else 3, lang)
