@@ -176,6 +176,14 @@ def test_bad_requests_are_clear_errors(synth):
         build_report(synth.course, ReportOptions(pre="pretest", cut=0))
 
 
+def test_an_output_path_that_is_a_file_is_refused(report, tmp_path):
+    taken = tmp_path / "laporan"
+    taken.write_text("dokumen lain", encoding="utf-8")
+    with pytest.raises(CourseError, match="sudah ada sebagai file"):
+        write_report(report, taken)
+    assert taken.read_text(encoding="utf-8") == "dokumen lain"
+
+
 def test_edge_cases_in_groups_are_defined():
     def frame(pre, post):
         n = len(pre)

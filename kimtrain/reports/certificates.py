@@ -132,6 +132,8 @@ def issue_certificates(course: Course, form_name: str, out: str | Path, *, cut: 
     roster = {p.id: p for p in load_roster(course)}
     key = course_key(course)
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise CourseError("report.out_is_file", path=str(out))
     out.mkdir(parents=True, exist_ok=True)
     title = form.data.title
     issued = []

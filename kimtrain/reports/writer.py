@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kimtrain.errors import CourseError
 from kimtrain.i18n import t
 from kimtrain.reports.excel import write_csv, write_xlsx
 from kimtrain.reports.html import METHOD_NOTES, render_html
@@ -45,6 +46,8 @@ def _replace(tmp: Path, final: Path) -> Path:
 def write_report(report, out: str | Path) -> ReportFiles:
     """Write the HTML, XLSX, CSV and PNG outputs of ``report`` into ``out``."""
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise CourseError("report.out_is_file", path=str(out))
     (out / "csv").mkdir(parents=True, exist_ok=True)
     (out / "grafik").mkdir(parents=True, exist_ok=True)
     lang = report.lang
