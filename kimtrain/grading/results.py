@@ -161,8 +161,7 @@ def result_rows(course_root: str | Path, assessment: str) -> list[tuple[Any, ...
     index_path = _index_path(course_root, assessment)
     old = _load_index(index_path)
     new: dict[str, Any] = {}
-    changed = False
-    rows: list[tuple[Any, ...]] = []
+    stale: list[tuple[str, Path]] = []
     for participant, notebook in _notebooks(root, assessment):
         try:
             stat = notebook.stat()
@@ -172,12 +171,24 @@ def result_rows(course_root: str | Path, assessment: str) -> list[tuple[Any, ...
         stamp = [stat.st_size, stat.st_mtime_ns]
         entry = old.get(key)
         if isinstance(entry, dict) and entry.get("stamp") == stamp:
-            found = entry.get("rows") or []
+            new[key] = {"stamp": stamp, "rows": entry.get("rows") or []}
         else:
-            found = _rows_in(notebook)
-            changed = True
-        new[key] = {"stamp": stamp, "rows": found}
-        rows.extend((participant, *row) for row in found)
+            new[key] = {"stamp": stamp, "rows": None}
+            stale.append((key, notebook))
+    changed = bool(stale)
+    if stale:
+        # Reading is mostly waiting for the disk (which releases the GIL): a few threads
+        # keep it busy while the scan of the previous file runs.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(4, len(stale))) as pool:
+            for (key, _), found in zip(stale, pool.map(_rows_in, [nb for _, nb in stale]),
+                                       strict=True):
+                new[key]["rows"] = found
+    rows: list[tuple[Any, ...]] = []
+    for key, entry in new.items():
+        participant = key.split("/", 1)[0]
+        rows.extend((participant, *row) for row in entry["rows"])
     if changed or len(new) != len(old):
         _save_index(index_path, new)
     return rows
