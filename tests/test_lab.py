@@ -69,7 +69,9 @@ def test_cli_dry_run(tmp_path):
     run = subprocess.run([sys.executable, "-m", "kimtrain", "lab", "--dir", str(tmp_path / "k"),
                           "--dry-run", "--no-browser"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert f"{len(MODULES)} berkas disalin" in run.stdout
+    shipped = [p for p in curriculum_dir().rglob("*.ipynb")
+               if ".ipynb_checkpoints" not in p.parts]
+    assert f"{len(shipped)} berkas disalin" in run.stdout  # the modules and the coordinator's
     assert "Antarmuka JupyterLab: Bahasa Indonesia" in run.stdout
     assert "-m jupyterlab" in run.stdout and "open_browser=False" in run.stdout
 

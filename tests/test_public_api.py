@@ -32,6 +32,8 @@ EXPECTED = {
                        "ServedModule", "Workshop", "place_submission", "prepare_workshop",
                        "read_presence", "record_presence", "serve_root", "sweep",
                        "workshop_status"],
+    "kimtrain.reports": ["DEFAULT_CUT", "Report", "ReportFiles", "ReportOptions", "build_report",
+                         "write_report"],
 }
 
 

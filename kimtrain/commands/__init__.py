@@ -19,4 +19,6 @@ COMMANDS = (
     "feedback",
     "lab",
     "serve",
+    "report",
+    "certificates",
 )

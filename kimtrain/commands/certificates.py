@@ -1,0 +1,47 @@
+"""``kimtrain certificates``: a PDF for every participant who reached the cut score."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from kimtrain.commands._output import say
+from kimtrain.errors import KimtrainError
+from kimtrain.i18n import t
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise KimtrainError("report.cert.bad_date", date=text) from None
+
+
+def certificates(args: argparse.Namespace) -> int:
+    from kimtrain.course.layout import open_course
+    from kimtrain.reports.certificates import CODES_FILE, issue_certificates
+
+    course = open_course(args.course)
+    out = Path(args.out)
+    issued = issue_certificates(course, args.form, out, cut=args.cut, day=_day(args.date))
+    if not issued:
+        say(t("report.cert.none", cut=f"{args.cut:g}", form=args.form))
+    else:
+        say(t("report.cert.done", count=len(issued), path=str(out.resolve())))
+    say(t("report.cert.list", path=str((out / CODES_FILE).resolve())))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("certificates", help=t("cli.certificates"),
+                            description=t("cli.certificates"))
+    parser.add_argument("--form", default="posttest", metavar="NAME",
+                        help=t("cli.certificates.form"))
+    parser.add_argument("--out", default="sertifikat", help=t("cli.certificates.out"))
+    parser.add_argument("--course", default=".", help=t("cli.course"))
+    parser.add_argument("--cut", type=float, default=70.0, help=t("cli.report.cut"))
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help=t("cli.certificates.date"))
+    parser.set_defaults(func=certificates)

@@ -1,0 +1,89 @@
+"""``build_report``: from a course and one or two forms to the tables of a report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from kimtrain.course.layout import Course
+from kimtrain.course.roster import load_roster
+from kimtrain.errors import CourseError
+from kimtrain.i18n import get_language
+from kimtrain.reports import sections
+from kimtrain.reports.analysis import FormAnalysis, analyse_form
+from kimtrain.reports.data import load_form
+from kimtrain.reports.groups import GroupStats, group_table, participant_frame
+from kimtrain.reports.privacy import Pseudonyms, course_key
+from kimtrain.reports.tables import Table
+
+__all__ = ["DEFAULT_CUT", "Report", "ReportOptions", "build_report"]
+
+DEFAULT_CUT = 70.0
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What a report covers and how it is shown."""
+
+    pre: str | None = None  # name of the pre-test form
+    post: str | None = None  # name of the post-test form
+    cut: float = DEFAULT_CUT  # mastery cut score, percent
+    names: bool = False  # add participants' names to the per-participant sheet
+    lang: str | None = None  # "id" or "en"; None = the language in force
+
+
+@dataclass
+class Report:
+    course: Course
+    options: ReportOptions
+    lang: str
+    generated: date
+    forms: dict[str, FormAnalysis]  # "pre"/"post" -> analysis
+    frame: pd.DataFrame  # per participant, indexed by the real id: never written out
+    groups: list[GroupStats]
+    tables: list[Table] = field(default_factory=list)
+    pseudonyms: Any = None
+
+    def table(self, key: str) -> Table:
+        return next(tb for tb in self.tables if tb.key == key)
+
+    @property
+    def roles(self) -> list[str]:
+        return list(self.forms)
+
+
+def build_report(course: Course, options: ReportOptions) -> Report:
+    """Read the gradebook, the roster and the manifests; compute every table."""
+    if not options.pre and not options.post:
+        raise CourseError("report.no_forms")
+    if options.pre and options.pre == options.post:
+        raise CourseError("report.same_form", name=options.pre)
+    if not 0 < options.cut <= 100:
+        raise CourseError("report.bad_cut", cut=options.cut)
+    lang = options.lang or get_language()
+    forms = {role: analyse_form(load_form(course, name))
+             for role, name in (("pre", options.pre), ("post", options.post)) if name}
+    roster = load_roster(course)
+    frame = participant_frame(roster, forms)
+    groups = group_table(frame, options.cut)
+    pseudonyms = Pseudonyms(course_key(course))
+    report = Report(course, options, lang, date.today(), forms, frame, groups,
+                    pseudonyms=pseudonyms)
+    names = {p.id: p.nama for p in roster} if options.names else None
+    roles = list(forms)
+    people = sections.participant_table(frame, forms, pseudonyms, options.cut, lang, names)
+    report.tables = [
+        sections.summary_table(groups[0], forms, options.cut, lang),
+        *sections.group_tables(groups, roles, options.cut, lang),
+        *sections.rollup_tables(frame, forms, lang),
+        *sections.reliability_tables(forms, lang),
+        *[tb for role, form in forms.items() for tb in sections.item_tables(role, form, lang)],
+        sections.discernment_table(forms, lang),
+        sections.follow_up(people, forms, options.cut, lang),
+        people,
+        sections.context_table(lang),
+    ]
+    return report

@@ -1,0 +1,71 @@
+"""``write_report``: every output of a report into one folder.
+
+::
+
+    <out>/
+      laporan.html          self-contained, Indonesian (or --lang en), prints on A4
+      laporan.xlsx          one formatted sheet per table, plus the method notes
+      csv/<table>.csv       the same tables as CSV
+      grafik/<plot>.png     distribusi, domain, heatmap, butir
+
+Files are written under temporary names and moved into place, so an interrupted
+run never leaves a half-written report that looks complete.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kimtrain.errors import CourseError
+from kimtrain.i18n import t
+from kimtrain.reports.excel import write_csv, write_xlsx
+from kimtrain.reports.html import METHOD_NOTES, render_html
+from kimtrain.reports.plots import make_plots
+
+__all__ = ["ReportFiles", "write_report"]
+
+
+@dataclass
+class ReportFiles:
+    html: Path
+    xlsx: Path
+    csv: list[Path] = field(default_factory=list)
+    png: list[Path] = field(default_factory=list)
+
+    def all(self) -> list[Path]:
+        return [self.html, self.xlsx, *self.csv, *self.png]
+
+
+def _replace(tmp: Path, final: Path) -> Path:
+    os.replace(tmp, final)
+    return final
+
+
+def write_report(report, out: str | Path) -> ReportFiles:
+    """Write the HTML, XLSX, CSV and PNG outputs of ``report`` into ``out``."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise CourseError("report.out_is_file", path=str(out))
+    (out / "csv").mkdir(parents=True, exist_ok=True)
+    (out / "grafik").mkdir(parents=True, exist_ok=True)
+    lang = report.lang
+    plots = make_plots(report)
+    png = []
+    for name, data in plots.items():
+        tmp = out / "grafik" / f".{name}.png.tmp"
+        tmp.write_bytes(data)
+        png.append(_replace(tmp, out / "grafik" / f"{name}.png"))
+    notes = [t(f"report.method.{i}", lang=lang) for i in range(1, METHOD_NOTES + 1)]
+    tmp = out / ".laporan.xlsx.tmp"
+    write_xlsx(report.tables, tmp, lang, notes)
+    xlsx = _replace(tmp, out / "laporan.xlsx")
+    csv = []
+    for table in report.tables:
+        path = write_csv(table, out / "csv", lang)
+        csv.append(path)
+    tmp = out / ".laporan.html.tmp"
+    tmp.write_text(render_html(report, plots), encoding="utf-8")
+    html = _replace(tmp, out / "laporan.html")
+    return ReportFiles(html, xlsx, csv, png)
