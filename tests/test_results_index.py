@@ -19,10 +19,20 @@ NAME = "pretest"
 def _result_cell(item: str, response, points: float, status: str = "correct"):
     payload = {"assessment": NAME, "item": item, "max_points": 1.0, "participant": "X",
                "points": points, "response": response, "status": status}
-    return new_code_cell("grade_item({...})", outputs=[
+    return new_code_cell("grade_item({...})", metadata={"nbgrader": {
+        "grade": True, "grade_id": f"nilai_{item}", "locked": True, "points": 1.0,
+        "schema_version": 3, "solution": False, "task": False}}, outputs=[
         new_output("display_data", data={RESULT_MIME: payload, "text/plain": "Soal"}),
         new_output("execute_result", data={"text/plain": str(points)}, execution_count=1),
     ])
+
+
+def _forged_cell(item: str, response):
+    """A cell a participant added, displaying a result of their own making."""
+    payload = {"assessment": NAME, "item": item, "max_points": 1.0, "participant": "X",
+               "points": 1.0, "response": response, "status": "correct"}
+    return new_code_cell("display(...)", outputs=[
+        new_output("display_data", data={RESULT_MIME: payload, "text/plain": "Soal"})])
 
 
 def _write(root: Path, participant: str, cells, name: str = f"{NAME}.ipynb") -> Path:
@@ -39,6 +49,7 @@ def _tricky_course(root: Path) -> None:
               f'\\"{RESULT_MIME}\\": {{"item": "X"}}')
     _write(root, "KIM-001", [
         new_markdown_cell(sneaky),
+        _forged_cell("AMAN-NIK-01", ["A", "B", "C"]),
         _result_cell("AMAN-APK-01", "B", 1.0),
         _result_cell("AMAN-NIK-01", ["A", "C"], 0.0, "wrong"),
         _result_cell("HF-BANK-01", False, 1.0),
@@ -72,7 +83,8 @@ def test_scan_matches_a_full_parse_even_for_tricky_notebooks(tmp_path):
     assert [(r.participant, r.item) for r in results] == [
         ("KIM-001", "AMAN-APK-01"), ("KIM-001", "AMAN-NIK-01"), ("KIM-001", "HF-BANK-01"),
         ("KIM-002", "AMAN-APK-01")]  # the truncated notebook of KIM-003 gives nothing
-    assert results[0].points == 1.0 and results[1].response == ["A", "C"]
+    assert results[0].points == 1.0
+    assert results[1].response == ["A", "C"]  # the grade cell's, not the forged cell's
     assert results[2].response is False
 
 

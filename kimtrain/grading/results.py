@@ -18,6 +18,13 @@ more, so two things keep this fast:
   is escaped, so the key followed by its closing quote and colon can only be a real
   key, never a participant's text. A notebook whose text does not look complete,
   or whose payload does not decode, is parsed the slow, exact way instead.
+
+Only a payload shown by the item's own grade cell (grade id ``nilai_<item>``, which
+nbgrader restores from the gradebook) counts: a cell a participant added to their
+notebook cannot display a result of its own making and have it read as theirs.
+nbformat writes a cell's keys sorted, so its ``"cell_type"`` and its metadata come
+before its outputs; the scan checks the grade id between the two and leaves any
+notebook where that does not hold to the exact parse.
 """
 
 from __future__ import annotations
@@ -60,6 +67,12 @@ def _row(payload: Any) -> list[Any] | None:
             float(payload.get("max_points", 0)), payload.get("status", "")]
 
 
+def _grade_id(cell: Any) -> str:
+    meta = cell.get("metadata") if isinstance(cell, dict) else None
+    nbgrader = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return str(nbgrader.get("grade_id", "")) if isinstance(nbgrader, dict) else ""
+
+
 def _rows_by_parsing(text: str) -> list[list[Any]]:
     try:
         nb = json.loads(text)
@@ -69,7 +82,7 @@ def _rows_by_parsing(text: str) -> list[list[Any]]:
     for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
         for output in cell.get("outputs", []) or []:
             row = _row((output.get("data") or {}).get(RESULT_MIME))
-            if row is not None:
+            if row is not None and _grade_id(cell) == f"nilai_{row[0]}":
                 found.append(row)
     return found
 
@@ -90,6 +103,10 @@ def _rows_by_scanning(text: str) -> list[list[Any]] | None:
             return None
         row = _row(payload)
         if row is not None:
+            cell_start = text.rfind('"cell_type":', 0, start)
+            own = (f'"grade_id": "nilai_{row[0]}"', f'"grade_id":"nilai_{row[0]}"')
+            if cell_start < 0 or not any(text.find(k, cell_start, start) >= 0 for k in own):
+                return None  # not plainly from its grade cell: let the exact parse decide
             found.append(row)
         start = text.find(_KEY, end)
     return found
