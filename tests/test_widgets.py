@@ -129,6 +129,8 @@ def test_kirim_asks_once_more_when_items_are_empty_then_locks(folder):
     reopened = Assessment("pretest", folder, participant="KIM-006")
     reopened.kirim()
     assert show(reopened, session.order[0]).disabled and reopened.submit_widget.done
+    # the next person on this laptop is not taken for KIM-006
+    assert Assessment("pretest", folder).participant is None
 
 
 @pytest.mark.slow

@@ -57,7 +57,12 @@ class ParticipantFeedback:
         return self._sum(lambda i: True)
 
     def by(self, attribute: str) -> dict[str, tuple[float, float]]:
-        keys = dict.fromkeys(getattr(i, attribute) for i in self.items)
+        """(points, max) per domain or competency, in the pillars' fixed order."""
+        from kimtrain.bank.model import COMPETENCIES, DOMAINS
+
+        order = {k: n for n, k in enumerate([*DOMAINS, *COMPETENCIES])}
+        keys = sorted(dict.fromkeys(getattr(i, attribute) for i in self.items),
+                      key=lambda k: order.get(k, len(order)))
         return {k: self._sum(lambda i, k=k: getattr(i, attribute) == k) for k in keys}
 
     @property

@@ -123,7 +123,12 @@ def _percent(scores: np.ndarray, max_points: np.ndarray, columns: np.ndarray) ->
 
 
 def _groups_of(items: list[ItemInfo], attr: str) -> dict[str, np.ndarray]:
-    codes = list(dict.fromkeys(getattr(item, attr) for item in items if getattr(item, attr)))
+    """Item masks per domain or competency, in the pillars' fixed order (C, E, A, B, M, K)."""
+    from kimtrain.bank.model import COMPETENCIES, DOMAINS
+
+    order = {code: n for n, code in enumerate([*DOMAINS, *COMPETENCIES])}
+    codes = sorted(dict.fromkeys(getattr(item, attr) for item in items if getattr(item, attr)),
+                   key=lambda code: order.get(code, len(order)))
     return {code: np.array([getattr(item, attr) == code for item in items]) for code in codes}
 
 

@@ -131,8 +131,10 @@ class Assessment:
         if not os.environ.get("KIMTRAIN_SERVER"):
             # A notebook folder used by one person (a laptop, a USB copy): pick up
             # the one sheet already there, so a re-run shows the saved answers.
+            # Once that person has sent it (Kirim), the next person on a shared laptop
+            # starts with an empty card instead.
             known = self.store.participants(self.name)
-            if len(known) == 1:
+            if len(known) == 1 and not self.store.load(self.name, known[0]).submitted_at:
                 return known[0]
         return None
 

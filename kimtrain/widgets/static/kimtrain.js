@@ -266,7 +266,7 @@ function renderIdentity(model, el) {
     const who = model.get("participant");
     title.textContent = who ? `${labels.you}: ${who}` : labels.ask;
     input.hidden = start.hidden = Boolean(who);
-    change.hidden = !who || model.get("locked");
+    change.hidden = !who; // after Kirim too: the next person on a shared laptop
     if (!who) input.value = model.get("code") || remembered();
   };
   model.on("change:participant", paint);
