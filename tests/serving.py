@@ -109,24 +109,30 @@ class ServerProcess:
 
     def stop(self) -> None:
         """SIGTERM (the server shuts its kernels down), then kill whatever it left."""
-        import psutil
-
-        try:
-            children = psutil.Process(self.proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            children = []
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        for child in children:
-            try:
-                if child.is_running():
-                    child.kill()
-            except psutil.NoSuchProcess:
-                pass
+        stop_tree(self.proc)
         self._log.close()
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def stop_tree(proc: subprocess.Popen) -> None:
+    """Stop a server started by a test: SIGTERM first (it shuts its kernels down), then
+    kill it and every process it left behind."""
+    import psutil
+
+    try:
+        children = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        children = []
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+    for child in children:
+        try:
+            if child.is_running():
+                child.kill()
+        except psutil.NoSuchProcess:
+            pass

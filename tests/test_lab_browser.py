@@ -11,7 +11,6 @@ import json
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from .browser import LAPTOP, Network, chromium, screenshot
-from .serving import PRACTICE, free_port, isolated_env
+from .serving import PRACTICE, free_port, isolated_env, stop_tree
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -66,24 +65,7 @@ class Lab:
         raise RuntimeError("JupyterLab did not start")
 
     def stop(self) -> None:
-        import psutil
-
-        try:
-            children = psutil.Process(self.proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            children = []
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        for child in children:
-            try:
-                if child.is_running():
-                    child.kill()
-            except psutil.NoSuchProcess:
-                pass
+        stop_tree(self.proc)
         self._out.close()
 
 

@@ -17,27 +17,12 @@ from kimtrain.course.gradebook import cell_scores, participant_scores
 from kimtrain.grading import read_results
 from kimtrain.widgets import record_answer
 
+from .cohort import right, wrong
 from .conftest import TEST_BLUEPRINT
 
 pytestmark = pytest.mark.slow
 
 NAME = "pretest"
-
-
-def right(item):
-    return {"text": lambda: item.accept[0], "numeric": lambda: "112.000",
-            "written": lambda: "Itu hoaks. Cek di cekbansos.kemensos.go.id."}.get(
-        item.type, lambda: item.key)()
-
-
-def wrong(item):
-    if item.type == "single":
-        return next(o for o in item.options if o != item.key)
-    if item.type == "multiple":
-        return [o for o in item.options if o not in item.key]
-    if item.type == "truefalse":
-        return not item.key
-    return {"numeric": "142.000", "text": "lanjut saja", "written": "Tidak tahu."}[item.type]
 
 
 PARTIAL = {"AMAN-NIK-01": (["A", "B"], 2 * 2 / 3), "MEDIA-BANSOS-01": (["A", "B", "E"], 2 / 3),
