@@ -110,18 +110,21 @@ def _damage_member(path):
 
 
 BAD = {
-    "truncated": (lambda p: p.write_bytes(p.read_bytes()[:200]), "corrupt", None),
-    "not-a-zip-inside": (lambda p: p.write_bytes(b"PK\x03\x04 rusak"), "corrupt", None),
-    "checksum-mismatch": (_damage_member, "corrupt", None),
-    "unknown-participant": ("KIM-777", "unknown_participant", "KIM-777"),
-    "not-zip": (lambda p: p.rename(p.with_suffix(".rar")), "not_zip", None),
+    "truncated": (lambda p: p.write_bytes(p.read_bytes()[:200]), "corrupt", None,
+                  "tidak bisa dibuka"),
+    "not-a-zip-inside": (lambda p: p.write_bytes(b"PK\x03\x04 rusak"), "corrupt", None,
+                         "tidak bisa dibuka"),
+    "checksum-mismatch": (_damage_member, "corrupt", None,
+                          "jawaban__pretest__KIM-001.json tidak cocok dengan checksum"),
+    "unknown-participant": ("KIM-777", "unknown_participant", "KIM-777", ""),
+    "not-zip": (lambda p: p.rename(p.with_suffix(".rar")), "not_zip", None, ""),
 }
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_bad_hand_ins_are_reported_and_change_nothing(setup, case):
     course, _, laptop, zips = setup
-    damage, kind, participant = BAD[case]
+    damage, kind, participant, why = BAD[case]
     good = hand_in(laptop, "KIM-002", {"AMAN-APK-01": "B"}, zips)
     collect_zips(course, NAME, zips)
     good.unlink()
@@ -134,6 +137,7 @@ def test_bad_hand_ins_are_reported_and_change_nothing(setup, case):
     assert report.imported == []
     assert [p.kind for p in report.problems] == [kind]
     assert report.problems[0].participant == participant
+    assert why in report.problems[0].detail  # the reason, in the trainer's language
     assert tree_digest(course.root) == before
 
 

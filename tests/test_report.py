@@ -8,6 +8,7 @@ import zipfile
 
 import numpy as np
 import pandas as pd
+import pingouin as pg
 import pytest
 from scipy import stats as scipy_stats
 
@@ -19,7 +20,6 @@ from kimtrain.reports.privacy import MIN_GROUP
 
 from .synth import SMALL_DESA, SMALL_KECAMATAN, SMALL_KIM, synth_course
 
-pg = pytest.importorskip("pingouin")
 UNTRANSLATED = re.compile(r"\b(report|domain|competency|type|cli)\.[a-z_]+")
 
 

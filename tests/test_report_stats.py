@@ -4,6 +4,7 @@ case in shared/context/measurement.md, and small cases computed by hand (in the 
 from __future__ import annotations
 
 import numpy as np
+import pingouin as pg
 import pytest
 
 from kimtrain.reports.stats import (
@@ -17,8 +18,6 @@ from kimtrain.reports.stats import (
     paired_stats,
     sem,
 )
-
-pg = pytest.importorskip("pingouin")
 
 
 def test_alpha_pairwise_matches_pingouin_docs():

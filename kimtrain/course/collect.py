@@ -92,7 +92,17 @@ class Submission:
 
 
 class _Corrupt(Exception):
-    pass
+    """Why a zip is not a sound hand-in: a catalog key (``collect.damage.*``) and its
+    parameters, shown to the trainer in their language."""
+
+    def __init__(self, reason: str, **params: Any) -> None:
+        super().__init__(reason)
+        self.reason, self.params = reason, params
+
+    def render(self) -> str:
+        from kimtrain.i18n import t
+
+        return t(f"collect.damage.{self.reason}", **self.params)
 
 
 def _parse_time(text: str) -> datetime:
@@ -105,38 +115,38 @@ def read_submission(path: Path) -> Submission:
         with zipfile.ZipFile(path) as zf:
             bad = zf.testzip()
             if bad is not None:
-                raise _Corrupt(f"CRC {bad}")
+                raise _Corrupt("crc", file=bad)
             names = set(zf.namelist())
             if MANIFEST not in names:
-                raise _Corrupt(MANIFEST)
+                raise _Corrupt("manifest")
             manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
             if not isinstance(manifest, dict) or manifest.get("format") != SUBMISSION_FORMAT:
-                raise _Corrupt(MANIFEST)
+                raise _Corrupt("manifest")
             files: dict[str, bytes] = {}
             for name, meta in manifest.get("files", {}).items():
                 if "/" in name or "\\" in name or name.startswith("."):
-                    raise _Corrupt(name)
+                    raise _Corrupt("member", file=name)
                 if name not in names or zf.getinfo(name).file_size > _MAX_MEMBER:
-                    raise _Corrupt(name)
+                    raise _Corrupt("member", file=name)
                 data = zf.read(name)
                 if sha256(data) != meta.get("sha256"):
-                    raise _Corrupt(f"sha256 {name}")
+                    raise _Corrupt("checksum", file=name)
                 files[name] = data
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
             UnicodeDecodeError, AttributeError, KeyError) as exc:
-        raise _Corrupt(type(exc).__name__) from exc
+        raise _Corrupt("unreadable") from exc
     try:
         participant = participant_id(manifest["participant"])
         assessment = assessment_id(manifest["assessment"])
         sheet_name = sheet_filename(assessment, participant)
         if sheet_name not in files:
-            raise _Corrupt(sheet_name)
+            raise _Corrupt("sheet", file=sheet_name)
         sheet = AnswerSheet.from_dict(json.loads(files[sheet_name].decode("utf-8")))
         if (sheet.participant, sheet.assessment) != (participant, assessment):
-            raise _Corrupt(sheet_name)
+            raise _Corrupt("sheet", file=sheet_name)
         _parse_time(manifest.get("submitted_at") or manifest["created_at"])
     except (KimtrainError, KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise _Corrupt(str(exc)) from exc
+        raise _Corrupt("fields") from exc
     return Submission(path, manifest, files, sheet)
 
 
@@ -208,7 +218,7 @@ def collect_zips(course: Course, assessment: str, source: str | Path) -> Collect
         try:
             sub = read_submission(path)
         except _Corrupt as exc:
-            report.problems.append(CollectProblem(name, CORRUPT, detail=str(exc)))
+            report.problems.append(CollectProblem(name, CORRUPT, detail=exc.render()))
             continue
         if sub.manifest["assessment"] != assessment:
             report.problems.append(CollectProblem(name, WRONG, sub.participant,
