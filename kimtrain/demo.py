@@ -129,7 +129,7 @@ def _prepare_out(out: Path) -> None:
 def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
              progress: Callable[[str], None] = lambda message: None) -> DemoResult:
     """Run the whole loop in ``out``; return the course and the score table."""
-    from kimtrain.course.nbgrader_api import Nbgrader
+    from kimtrain.course.nbgrader_api import Nbgrader, add_students
     from kimtrain.widgets.session import record_answer
 
     out = Path(out).resolve()
@@ -149,12 +149,12 @@ def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
     items = {item.id: item for item in blueprint.items}
     roster = demo_roster(participants)
     save_roster(course, roster)
+    add_students(course, [(p.id, p.nama) for p in roster])
     ids = [p.id for p in roster]
     for index, person in enumerate(roster):
         pid = person.id
         progress(t("demo.step.participant", participant=pid, number=index + 1,
                    total=len(ids)))
-        nbgrader.add_participant(pid, first_name=person.nama)
         home = out / "peserta" / pid
         folder = nbgrader.fetch(ASSESSMENT, pid, home)
         manifest = load_manifest(folder, ASSESSMENT)

@@ -6,7 +6,6 @@ SQLite file and a hub's PostgreSQL database.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -101,11 +100,3 @@ def participant_scores(course: Course, assessment: str) -> list[ParticipantScore
         bucket[0] += got
         bucket[1] += cell.max_points
     return [by_participant[p] for p in sorted(by_participant)]
-
-
-def scores_by_item(cells: list[CellScore]) -> dict[str, dict[str, CellScore]]:
-    """participant -> item -> CellScore."""
-    out: dict[str, dict[str, CellScore]] = defaultdict(dict)
-    for cell in cells:
-        out[cell.participant][cell.item] = cell
-    return dict(out)

@@ -111,12 +111,6 @@ class Nbgrader:
             return self._check("autograde", self.api.autograde(assessment, participant,
                                                                force=force, create=True))
 
-    def add_participant(self, participant: str, **fields: str) -> None:
-        from nbgrader.api import Gradebook
-
-        with Gradebook(self.api.coursedir.db_url, self.course.course_id) as gb:
-            gb.update_or_create_student(participant, **fields)
-
     # -- a participant's side of the exchange ---------------------------------------
     def _exchange_app(self, app_class: Any, assessment: str, participant: str,
                       folder: Path) -> Any:

@@ -39,10 +39,15 @@ from kimtrain.answers.store import AnswerSheet, atomic_write, sheet_filename
 from kimtrain.i18n import t
 
 if TYPE_CHECKING:
-    from kimtrain.widgets.session import Assessment, SubmitHook
+    from kimtrain.widgets.session import Assessment
 
-__all__ = ["MARKER", "SUBMISSION_FORMAT", "submission_name", "write_submission",
-           "zip_submit_hook"]
+__all__ = [
+    "MARKER",
+    "SUBMISSION_FORMAT",
+    "attach_zip",
+    "submission_name",
+    "write_submission",
+]
 
 MARKER = "kimtrain_kirim.json"
 MANIFEST = "manifest.json"
@@ -105,16 +110,16 @@ def _version() -> str:
     return __version__
 
 
-def zip_submit_hook(assessment: Assessment) -> SubmitHook | None:
-    """The zip-writing ``on_submit`` hook, when the offline hand-in is active here."""
+def attach_zip(assessment: Assessment) -> None:
+    """Add the zip-writing ``on_submit`` hook when the offline hand-in is active here."""
     mode = os.environ.get(ENV_VAR, "").strip().lower()
     if mode in ("off", "0", "no", "tidak"):
-        return None
+        return
     if os.environ.get("NBGRADER_EXECUTION"):
-        return None
+        return
     marker = _marker(assessment.directory)
     if mode != "zip" and (marker is None or os.environ.get("KIMTRAIN_SERVER")):
-        return None
+        return
     course = (marker or {}).get("course")
 
     def hook(session: Assessment, sheet: AnswerSheet) -> str:
@@ -122,4 +127,4 @@ def zip_submit_hook(assessment: Assessment) -> SubmitHook | None:
                                 items=len(session.order))
         return t("widget.submit.zip", lang=session.lang, file=path.name)
 
-    return hook
+    assessment.on_submit.append(hook)

@@ -29,10 +29,10 @@ from kimtrain.answers.values import normalise_response
 from kimtrain.assessment.manifest import load_manifest, localize
 from kimtrain.errors import KimtrainError
 from kimtrain.i18n import get_language, t
-from kimtrain.widgets.offline import zip_submit_hook
+from kimtrain.widgets.offline import attach_zip
 from kimtrain.widgets.views import CheckWidget, IdentityWidget, ItemWidget, SubmitWidget
 
-__all__ = ["SUBMIT_HOOK_FACTORIES", "Assessment", "IdentifyHook", "SubmitHook", "record_answer"]
+__all__ = ["SESSION_EXTENSIONS", "Assessment", "IdentifyHook", "SubmitHook", "record_answer"]
 
 # Called after a participant's "Kirim" is recorded; may return a line to show them
 # (for example the name of the zip file written for an offline hand-in).
@@ -42,9 +42,19 @@ SubmitHook = Callable[["Assessment", AnswerSheet], "str | None"]
 # (for example the participant's name, so a mistyped code is noticed at once).
 IdentifyHook = Callable[["Assessment", str], "str | None"]
 
-# Consulted by every new Assessment, in order: each returns a hook to add to its
-# ``on_submit`` (or None when it does not apply here). Append to add your own.
-SUBMIT_HOOK_FACTORIES: list[Callable[[Assessment], SubmitHook | None]] = [zip_submit_hook]
+
+
+def _attach_server(session: Assessment) -> None:
+    """A notebook served by ``kimtrain serve``: the server's checks and hand-in."""
+    if os.environ.get("KIMTRAIN_SERVER") and not _in_grading():
+        from kimtrain.serve.kernel import attach
+
+        attach(session)
+
+
+# Called with every new Assessment, in order; each adds its hooks (``on_submit``,
+# ``on_identify``) where it applies: the offline zip hand-in, the workshop server.
+SESSION_EXTENSIONS: list[Callable[[Assessment], None]] = [attach_zip, _attach_server]
 
 
 def record_answer(store: AnswerStore, assessment: str, participant: str,
@@ -109,15 +119,8 @@ class Assessment:
         found = participant or self._participant_from_context()
         if found:
             self.participant = participant_id(found)
-        for factory in SUBMIT_HOOK_FACTORIES:
-            hook = factory(self)
-            if hook is not None:
-                self.on_submit.append(hook)
-        if os.environ.get("KIMTRAIN_SERVER") and not _in_grading():
-            # A notebook served by `kimtrain serve`: the server's checks and hand-in.
-            from kimtrain.serve.kernel import attach
-
-            attach(self)
+        for extend in SESSION_EXTENSIONS:
+            extend(self)
 
     # -- who is answering -----------------------------------------------------------
     def _participant_from_context(self) -> str | None:
