@@ -19,16 +19,24 @@ from pathlib import Path
 from typing import Any
 
 import tornado.web
+from jupyter_server.base.handlers import FileFindHandler
 from tornado.ioloop import PeriodicCallback
 from traitlets import Any as AnyTrait
 from traitlets import Unicode
 from traitlets.config import Config
 from voila.app import Voila
+from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from kimtrain.i18n import get_language, t
+from kimtrain.serve.assets import (
+    WidgetAssetHandler,
+    cache_static,
+    http_settings,
+    websocket_settings,
+)
 from kimtrain.serve.kernel import COURSE_ENV, SERVER_ENV
 from kimtrain.serve.pages import landing_page, trainer_page
 from kimtrain.serve.status import workshop_status
@@ -37,8 +45,7 @@ from kimtrain.serve.submission import sweep
 __all__ = ["WorkshopServer", "server_config"]
 
 TEMPLATE_DIR = Path(__file__).parent / "template"
-WIDGET_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "@voila-dashboards/widgets-manager7",
-                     "@jupyter-widgets/jupyterlab-manager", "anywidget"]
+WIDGET_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "anywidget"]
 SWEEP_SECONDS = 15
 _LOOPBACK = {"127.0.0.1", "::1"}
 
@@ -70,10 +77,8 @@ def server_config(host: str, port: int, *, transport: str = "tcp", cull_minutes:
     c.MappingKernelManager.cull_interval = 60
     c.MappingKernelManager.cull_connected = False
     c.KernelManager.transport = transport
-    # Every widget's state carries the widgets' script and styles (~20 KB): a 40-item
-    # page would move ~1 MB over the room's Wi-Fi. permessage-deflate, which every
-    # phone browser offers, shrinks those repeats to almost nothing.
-    c.Voila.tornado_settings = {"websocket_compression_options": {}}
+    # Thirty phones share one hotspot: compress the widget messages (see serve.assets).
+    c.Voila.tornado_settings = websocket_settings()
     if warm > 0 and warm_paths:
         c.VoilaConfiguration.preheat_kernel = True
         c.VoilaConfiguration.default_pool_size = 0
@@ -125,6 +130,12 @@ class RenderHandler(TornadoVoilaHandler):
         await super().get(path)
 
 
+# Voilà's own static files (its bundles, template styles, JupyterLab extensions),
+# served as phones can keep them.
+_STATIC_HANDLERS = {handler: cache_static(handler) for handler in
+                    (TemplateStaticFileHandler, MultiStaticFileHandler, FileFindHandler)}
+
+
 class WorkshopServer(Voila):
     """Voilà serving one workshop (see :func:`kimtrain.serve.workshop.prepare_workshop`)."""
 
@@ -145,7 +156,9 @@ class WorkshopServer(Voila):
         self.template_paths.insert(0, str(TEMPLATE_DIR))
 
     def init_settings(self) -> dict[str, Any]:
-        settings = super().init_settings()
+        # Tornado reads compress_response when the application is built, before Voilà
+        # applies its tornado_settings, so it goes here.
+        settings = {**super().init_settings(), **http_settings()}
         paths = {a.url.removeprefix("/voila/render/") for a in self.workshop.assessments}
         paths |= {m.path for m in self.workshop.modules}
         settings["kimtrain_paths"] = paths
@@ -159,10 +172,13 @@ class WorkshopServer(Voila):
                 continue
             if spec[1] is TornadoVoilaHandler:
                 spec = (spec[0], RenderHandler, *spec[2:])
+            elif spec[1] in _STATIC_HANDLERS:
+                spec = (spec[0], _STATIC_HANDLERS[spec[1]], *spec[2:])
             handlers.append(spec)
         ours = {"server": self}
         return [(r"/", LandingHandler, ours),
-                (r"/pelatih(\.json)?", TrainerHandler, ours), *handlers]
+                (r"/pelatih(\.json)?", TrainerHandler, ours),
+                (r"/kimtrain/static/(.*)", WidgetAssetHandler), *handlers]
 
     def sweep(self) -> None:
         """Place any submitted sheet whose nbgrader hand-in is missing (a safety net)."""

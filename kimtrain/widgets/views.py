@@ -1,13 +1,20 @@
 """The three participant widgets: an item, the identity card and the answer check.
 
 Each is an anywidget whose front end is ``static/kimtrain.js`` and
-``static/kimtrain.css``, shipped with the package: nothing loads from the network.
+``static/kimtrain.css``, shipped with the package: nothing loads from outside the
+laptop. In JupyterLab every widget carries that code inline. On the workshop server
+(``KIMTRAIN_SERVER=1``) a 40-item page would carry forty copies (~20 KB each) over the
+room's Wi-Fi, so each widget carries only a small loader instead, and the phone fetches
+the code once from the server's ``/kimtrain/static/`` (versioned by content, cached).
 The widgets only show and report; what happens to an answer is decided by the
 handler they are given (the assessment session saves it, practice mode checks it).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,14 +22,47 @@ from typing import Any
 import anywidget
 import traitlets
 
-__all__ = ["CheckWidget", "IdentityWidget", "ItemWidget", "SubmitWidget"]
+__all__ = ["CheckWidget", "IdentityWidget", "ItemWidget", "SubmitWidget", "asset_url"]
 
 STATIC = Path(__file__).parent / "static"
+ASSETS = ("kimtrain.js", "kimtrain.css")
+# The module and styles, fetched once per phone from the workshop server. The widget's
+# own code runs from a blob: URL, so the address is made absolute from the page's.
+_LOADER = """\
+const root = location.pathname.split("/voila/")[0].replace(/\\/?$/, "/");
+const href = (path) => new URL(root + path, location.href).href;
+if (!document.querySelector("link[data-kimtrain]")) {
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = href(%(css)s);
+  link.dataset.kimtrain = "";
+  document.head.append(link);
+}
+const loaded = import(href(%(js)s));
+export default {
+  async render(context) {
+    const module = await loaded;
+    return module.default.render(context);
+  },
+};
+"""
+
+
+def asset_url(name: str) -> str:
+    """The server path of a front-end file, with its content hash as version."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+    return f"kimtrain/static/{name}?v={digest}"
+
+
+def _front_end() -> tuple[str | Path, str | Path]:
+    if os.environ.get("KIMTRAIN_SERVER") != "1":
+        return STATIC / "kimtrain.js", STATIC / "kimtrain.css"
+    return _LOADER % {"js": json.dumps(asset_url("kimtrain.js")),
+                      "css": json.dumps(asset_url("kimtrain.css"))}, ""
 
 
 class _Widget(anywidget.AnyWidget):
-    _esm = STATIC / "kimtrain.js"
-    _css = STATIC / "kimtrain.css"
+    _esm, _css = _front_end()
 
     kind = traitlets.Unicode("item").tag(sync=True)
     labels = traitlets.Dict().tag(sync=True)
