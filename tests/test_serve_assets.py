@@ -94,3 +94,28 @@ def test_how_long_a_phone_keeps_a_file():
                          versioned=False) == 365 * 24 * 3600
     assert cache_seconds("/voila/static/7155.voila.js", versioned=False) == 12 * 3600
     assert cache_seconds("/kimtrain/static/kimtrain.js", versioned=True) == 365 * 24 * 3600
+
+
+@pytest.mark.browser
+def test_a_card_that_could_not_start_asks_for_a_reload(server):
+    """anywidget gives a card two seconds to start; a slow phone can miss them."""
+    from .browser import PHONE, Network, chromium, screenshot
+
+    _course, process = server
+    log = Network()
+    with chromium() as browser:
+        context = log.watch(browser.new_context(**PHONE))
+        context.set_default_timeout(60_000)
+        page = context.new_page()
+        page.goto(process.url + "voila/render/pretest/pretest.ipynb")
+        page.locator(".kt-identity input").wait_for(state="visible")
+        banner = page.locator("#kt-incomplete")
+        assert banner.is_hidden()
+        page.evaluate("() => { Promise.reject(new Error('[anywidget] Failed to initialize"
+                      " model.')); }")
+        banner.wait_for(state="visible")
+        assert "Muat ulang" in banner.inner_text()
+        assert "tidak hilang" in banner.inner_text()
+        screenshot(page, "serve-phone-incomplete")
+        context.close()
+    log.assert_local()

@@ -70,7 +70,9 @@ def server_config(host: str, port: int, *, transport: str = "tcp", cull_minutes:
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.extension_allowlist = WIDGET_EXTENSIONS
     c.VoilaConfiguration.file_allowlist = [r".*\.(png|jpg|jpeg|gif|svg|webp)"]
-    c.VoilaConfiguration.resources = {"kimtrain": {"back": t("serve.page.back")}}
+    c.VoilaConfiguration.resources = {"kimtrain": {
+        "back": t("serve.page.back"), "incomplete": t("serve.page.incomplete"),
+        "reload": t("serve.page.reload")}}
     c.HTMLExporter.language_code = get_language()
     # Kernels of closed or abandoned pages are stopped; answers are already on disk.
     c.MappingKernelManager.cull_idle_timeout = cull_minutes * 60
