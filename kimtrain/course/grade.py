@@ -108,6 +108,14 @@ def default_jobs() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+def usable_jobs(jobs: int, platform: str | None = None) -> int:
+    """Worker processes that can really run here: the workers are forked (they inherit
+    the imported nbgrader), and Windows cannot fork, so there it is always one."""
+    if (platform or sys.platform) == "win32":
+        return 1
+    return max(1, jobs)
+
+
 # -- one participant through nbgrader, in this process or in a worker ----------------------
 _worker: Any = None  # the worker process's own Nbgrader
 
@@ -142,6 +150,7 @@ def _run(course: Course, assessment: str, participants: list[str], force: bool,
     from kimtrain.grading.pipeline import configure
 
     retry: list[str] = []
+    jobs = usable_jobs(jobs)
     if jobs > 1 and len(participants) > 1:
         import nbgrader.apps  # imported once here and inherited by every worker
 
