@@ -254,7 +254,7 @@ def _windows_lock(path: Path) -> Iterator[None]:
             except OSError:
                 continue
         else:
-            raise StoreError("store.locked", path=str(path.parent))
+            raise StoreError("windows.store.locked", path=str(path.parent))
         try:
             yield
         finally:
