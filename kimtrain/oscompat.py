@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "PLATFORM",
     "RETRY_DELAYS",
     "disable_quickedit",
     "exchange_available",
@@ -52,8 +53,13 @@ __all__ = [
 RETRY_DELAYS = (0.02, 0.05, 0.1, 0.2, 0.4, 0.8, 1.5)
 
 
+# The system kimtrain behaves for; tests set it to "win32" to simulate Windows without
+# changing sys.platform for every other library in the process.
+PLATFORM = sys.platform
+
+
 def is_windows(platform: str | None = None) -> bool:
-    return (platform or sys.platform) == "win32"
+    return (platform or PLATFORM) == "win32"
 
 
 def exchange_available(platform: str | None = None) -> bool:
@@ -61,7 +67,8 @@ def exchange_available(platform: str | None = None) -> bool:
     return not is_windows(platform)
 
 
-def _retry(operation: Callable[[], Any], sleep: Callable[[float], None]) -> Any:
+def _retry(operation: Callable[[], Any], sleep: Callable[[float], None] | None) -> Any:
+    sleep = sleep or time.sleep
     for delay in RETRY_DELAYS:
         try:
             return operation()
@@ -71,13 +78,13 @@ def _retry(operation: Callable[[], Any], sleep: Callable[[float], None]) -> Any:
 
 
 def replace_with_retry(src: str | os.PathLike[str], dst: str | os.PathLike[str], *,
-                       sleep: Callable[[float], None] = time.sleep) -> None:
+                       sleep: Callable[[float], None] | None = None) -> None:
     """``os.replace`` that waits out another process holding ``dst`` (Windows)."""
     _retry(lambda: os.replace(src, dst), sleep)
 
 
 def rename_with_retry(src: Path, dst: Path, *,
-                      sleep: Callable[[float], None] = time.sleep) -> None:
+                      sleep: Callable[[float], None] | None = None) -> None:
     """``Path.rename`` that waits out a file held open inside a folder (Windows)."""
     _retry(lambda: src.rename(dst), sleep)
 
