@@ -510,3 +510,35 @@ def test_the_demo_runs_without_the_exchange_on_windows(tmp_path, windows):
     assert not list(result.course.exchange.rglob("*"))
     for pid in ("KIM-001", "KIM-002", "KIM-003"):
         assert (result.course.folder("submitted", pid, "pretest") / "timestamp.txt").is_file()
+
+
+# -- the installer ---------------------------------------------------------------------------------
+INSTALLER = Path(__file__).resolve().parent.parent / "installer" / "windows"
+
+
+def test_every_kimtrain_command_the_installer_runs_is_one_the_cli_accepts():
+    """The shortcuts and steps of pasang.ps1 call real sub-commands with real options."""
+    import re
+    import shlex
+
+    from kimtrain.cli import build_parser
+
+    script = (INSTALLER / "pasang.ps1").read_text(encoding="utf-8")
+    assert script.isascii()  # Windows PowerShell 5.1 reads a script without BOM as ANSI
+    calls = []
+    for line in script.replace('`"', '"').splitlines():
+        match = re.search(r'\$kimtrain"? ([a-z]+.*)', line)
+        if match and not line.lstrip().startswith("#"):
+            calls.append(match.group(1).split('"" ')[0])  # end of cmd /k's argument
+    used = []
+    for call in calls:
+        argv = shlex.split(call.replace("$", "X"))
+        build_parser().parse_args(argv)  # SystemExit on an unknown command or option
+        used.append(argv[0])
+    assert {"init", "lab", "serve", "doctor"} <= set(used), calls
+    for name in ("Buka modul (lab)", "Mulai ruang pelatihan (serve)", "Folder kursus"):
+        assert f'Shortcut "{name}"' in script
+    for flag in ("--no-index", "--find-links", "--managed-python", "UV_OFFLINE",
+                 "UV_PYTHON_CACHE_DIR"):
+        assert flag in script
+    assert "ExecutionPolicy Bypass" in (INSTALLER / "pasang.cmd").read_text(encoding="utf-8")
