@@ -459,6 +459,28 @@ def test_an_output_file_open_in_excel_gives_a_message_not_a_traceback(tmp_path, 
     assert not list(out.glob(".*.tmp"))
 
 
+
+def test_a_report_open_in_excel_gives_a_message_naming_it(tmp_path, monkeypatch, capsys):
+    from kimtrain.cli import main
+
+    from .synth import synth_course
+
+    synth = synth_course(tmp_path / "kursus", participants=12, items=4, notebooks=False)
+    out = tmp_path / "laporan"
+    real_replace = os.replace
+
+    def excel_holds(src, dst):
+        if Path(dst).name == "laporan.xlsx":
+            raise _sharing_violation(str(src), None, str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", excel_holds)
+    code = main(["report", "--course", str(synth.course.root), "--pre", "pretest",
+                 "--post", "posttest", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert str(out / "laporan.xlsx") in err and "Excel" in err and "Traceback" not in err
+
 # -- no nbgrader exchange (sys.platform == "win32") ---------------------------------------------
 @pytest.fixture
 def windows(monkeypatch):
