@@ -481,6 +481,24 @@ def test_a_report_open_in_excel_gives_a_message_naming_it(tmp_path, monkeypatch,
     assert code == 1
     assert str(out / "laporan.xlsx") in err and "Excel" in err and "Traceback" not in err
 
+
+def test_the_gradebook_backup_opens_a_path_with_a_drive_or_a_hash(tmp_path):
+    """The backup opens the gradebook through a file: URI; a folder such as
+    "Pelatihan #2" (or C:\\Users\\... on Windows) must not cut the path short."""
+    import sqlite3
+
+    from kimtrain.course import create_course
+    from kimtrain.course.backup import backup_gradebook, sqlite_path
+
+    course = create_course(tmp_path / "Pelatihan #2 Sampit", course_id="uji")
+    gradebook = sqlite_path(course.db_url)
+    with sqlite3.connect(gradebook) as db:
+        db.execute("create table nilai (peserta text)")
+        db.execute("insert into nilai values ('KIM-001')")
+    copy = backup_gradebook(course)
+    with sqlite3.connect(copy) as db:
+        assert db.execute("select peserta from nilai").fetchall() == [("KIM-001",)]
+
 # -- no nbgrader exchange (sys.platform == "win32") ---------------------------------------------
 @pytest.fixture
 def windows(monkeypatch):
