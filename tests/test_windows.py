@@ -581,4 +581,7 @@ def test_every_kimtrain_command_the_installer_runs_is_one_the_cli_accepts():
     for flag in ("--no-index", "--find-links", "--managed-python", "UV_OFFLINE",
                  "UV_PYTHON_CACHE_DIR"):
         assert flag in script
+    # uv tool install will not fetch Python offline: uv python install (which reads the
+    # bundle's archive from UV_PYTHON_CACHE_DIR) must come first
+    assert script.index("& $uv python install") < script.index("& $uv tool install")
     assert "ExecutionPolicy Bypass" in (INSTALLER / "pasang.cmd").read_text(encoding="utf-8")

@@ -24,9 +24,18 @@ New-Item -ItemType Directory -Force -Path $home_ | Out-Null
 $uv = Join-Path $home_ "uv.exe"
 Copy-Item -Force $bundleUv $uv
 
-# Offline: Python from the bundle's archive, packages only from the bundle's wheels.
+# Offline: Python from the bundle's archive (uv python install reads it from
+# UV_PYTHON_CACHE_DIR; uv tool install alone would refuse to fetch Python offline),
+# then packages only from the bundle's wheels.
 $env:UV_PYTHON_CACHE_DIR = Join-Path $here "python"
 $env:UV_OFFLINE = "1"
+Say "Memasang Python $Python..." "Installing Python $Python..."
+& $uv python install $Python
+if ($LASTEXITCODE -ne 0) {
+    Say "Python tidak bisa dipasang dari paket (lihat pesan di atas)." `
+        "Python could not be installed from the bundle (see the message above)."
+    exit $LASTEXITCODE
+}
 Say "Memasang kimtrain (beberapa menit)..." "Installing kimtrain (a few minutes)..."
 & $uv tool install --force --managed-python --python $Python --no-index --find-links $wheels kimtrain
 if ($LASTEXITCODE -ne 0) {

@@ -12,7 +12,7 @@
 #
 # Nothing is installed on this machine except inside this folder.
 param(
-    [string]$UvVersion = "0.12.5",
+    [string]$UvVersion = "0.13.9",
     [string]$Python = "3.11"
 )
 $ErrorActionPreference = "Stop"
@@ -46,7 +46,7 @@ Say "Mengunduh Python $Python..." "Downloading Python $Python..."
 if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 
 # 3. Every dependency as a Windows wheel, resolved for that Python.
-Say "Mengunduh paket Python (sekitar 300 MB)..." "Downloading Python packages (about 300 MB)..."
+Say "Mengunduh paket Python (sekitar 170 MB)..." "Downloading Python packages (about 170 MB)..."
 $venv = Join-Path $scratch "venv"
 $env:UV_PYTHON_INSTALL_DIR = Join-Path $scratch "python"
 & $uv venv $venv --managed-python --python $Python --seed --clear
