@@ -4,6 +4,7 @@ from the exchange (a hub or a shared machine) or from offline zips in ``DIR``.""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from kimtrain.commands._output import format_table, say
 from kimtrain.i18n import t
@@ -40,7 +41,7 @@ def collect(args: argparse.Namespace) -> int:
     return 0 if not report.problems else 2
 
 
-def _sweep_served(course_root, name: str) -> None:
+def _sweep_served(course_root: Path, name: str) -> None:
     """Place any "Kirim" of the workshop server whose hand-in is missing."""
     from kimtrain.serve.submission import sweep
     from kimtrain.serve.workshop import notebooks_root
