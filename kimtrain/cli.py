@@ -45,7 +45,21 @@ def _language_from(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _safe_streams() -> None:
+    """Output redirected to a file or a pipe on Windows is cp1252, which has no "→" or
+    "✓": such characters become "?" instead of ending the command in a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "→✓…".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _safe_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _language_from(argv)
     if lang in LANGUAGES:
@@ -56,6 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except KimtrainError as exc:
         print(f"{t('cli.error')}: {exc}", file=sys.stderr)
+        return 1
+    except PermissionError as exc:  # a report open in Excel or a PDF viewer (Windows)
+        path = exc.filename2 or exc.filename  # os.replace names the target second
+        if path is None:
+            raise
+        print(f"{t('cli.error')}: {t('windows.file_in_use', path=path)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)

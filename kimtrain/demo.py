@@ -1,12 +1,15 @@
 """``kimtrain demo``: the whole loop on the embedded default, with simulated participants.
 
-Creates a course (SQLite gradebook, local folders, local exchange), builds the
-pre-test from the starter bank, runs nbgrader's generate and release, lets each
-simulated participant fetch it, answer through the same path the widgets use
-(:func:`kimtrain.widgets.session.record_answer` on a :class:`FileAnswerStore`)
-and submit it through nbgrader's exchange, then collects, grades the cohort the way
-``kimtrain grade`` does (nbgrader's autograde with kimtrain's kernel-free steps) and
-prints a score table per participant and domain.
+Creates a course (SQLite gradebook, local folders), builds the pre-test from the
+starter bank, runs nbgrader's generate_assignment, gives each simulated participant
+a copy of the released notebook, lets them answer through the same path the widgets
+use (:func:`kimtrain.widgets.session.record_answer` on a :class:`FileAnswerStore`)
+and hands each one in to nbgrader's ``submitted/`` folder the way the workshop
+server's "Kirim" does (:func:`kimtrain.serve.submission.place_submission`), then
+grades the cohort the way ``kimtrain grade`` does (nbgrader's autograde with
+kimtrain's kernel-free steps) and prints a score table per participant and domain.
+nbgrader's exchange is not used, so the demo runs on Windows too, where it does
+not exist.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from kimtrain.course.layout import Course, create_course
 from kimtrain.course.roster import Participant, save_roster
 from kimtrain.errors import CourseError
 from kimtrain.i18n import t
+from kimtrain.oscompat import remove_tree
 
 __all__ = ["DemoResult", "answer_pattern", "demo_roster", "run_demo"]
 
@@ -122,7 +126,7 @@ def _prepare_out(out: Path) -> None:
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
             raise CourseError("demo.out_not_empty", path=str(out))
-        shutil.rmtree(out)
+        remove_tree(out)  # nbgrader leaves read-only files, which Windows won't delete
     out.mkdir(parents=True, exist_ok=True)
 
 
@@ -130,6 +134,7 @@ def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
              progress: Callable[[str], None] = lambda message: None) -> DemoResult:
     """Run the whole loop in ``out``; return the course and the score table."""
     from kimtrain.course.nbgrader_api import Nbgrader, add_students
+    from kimtrain.serve.submission import place_submission
     from kimtrain.widgets.session import record_answer
 
     out = Path(out).resolve()
@@ -140,10 +145,10 @@ def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
     progress(t("demo.step.build"))
     blueprint = load_blueprint(course.blueprint(ASSESSMENT))
     build_assessment(blueprint, course.root)
-    progress(t("demo.step.nbgrader"))
+    progress(t("windows.demo.step.generate"))
     nbgrader = Nbgrader(course)
     nbgrader.generate(ASSESSMENT)
-    nbgrader.release(ASSESSMENT)
+    released = course.folder("release", ASSESSMENT)
 
     rng = random.Random(seed)
     items = {item.id: item for item in blueprint.items}
@@ -155,8 +160,8 @@ def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
         pid = person.id
         progress(t("demo.step.participant", participant=pid, number=index + 1,
                    total=len(ids)))
-        home = out / "peserta" / pid
-        folder = nbgrader.fetch(ASSESSMENT, pid, home)
+        folder = out / "peserta" / pid / ASSESSMENT
+        shutil.copytree(released, folder)
         manifest = load_manifest(folder, ASSESSMENT)
         store = FileAnswerStore(folder)
         # The first participant knows everything and answers every item (whatever the
@@ -171,10 +176,8 @@ def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
             if value is not None:
                 record_answer(store, ASSESSMENT, pid, public, value)
         store.mark_submitted(ASSESSMENT, pid)
-        nbgrader.submit(ASSESSMENT, pid, home)
+        place_submission(course.root, folder, ASSESSMENT, pid)
 
-    progress(t("demo.step.collect"))
-    nbgrader.collect(ASSESSMENT)
     from kimtrain.course.grade import grade_cohort
 
     summary = grade_cohort(course, ASSESSMENT, progress=lambda done, total, pid: progress(

@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kimtrain.errors import AnswerError, StoreError
+from kimtrain.oscompat import RETRY_DELAYS, replace_with_retry
 
 __all__ = [
     "Answer",
@@ -215,8 +217,9 @@ class FileAnswerStore:
         with self._thread_lock:
             try:
                 import fcntl
-            except ImportError:  # Windows: thread lock only
-                yield
+            except ImportError:  # Windows
+                with _windows_lock(self.directory / LOCK_FILE):
+                    yield
                 return
             fd = os.open(self.directory, os.O_RDONLY)
             try:
@@ -232,6 +235,35 @@ class FileAnswerStore:
         atomic_write(path, data)
 
 
+LOCK_FILE = ".jawaban.lock"
+
+
+@contextlib.contextmanager
+def _windows_lock(path: Path) -> Iterator[None]:
+    """Serialise writers across processes on Windows (two tabs of one participant run
+    two kernels): a byte-range lock on a lock file beside the sheets. ``LK_LOCK`` waits,
+    trying once a second, up to ten times before it gives up."""
+    import msvcrt  # type: ignore[import-not-found]
+
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+    try:
+        for _ in range(3):
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                break
+            except OSError:
+                continue
+        else:
+            raise StoreError("windows.store.locked", path=str(path.parent))
+        try:
+            yield
+        finally:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    finally:
+        os.close(fd)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old or the new file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -240,7 +272,9 @@ def atomic_write(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        # Windows refuses the replace while another process has the sheet open (the
+        # sweep, the trainer's page, antivirus): wait a moment rather than lose the tap.
+        replace_with_retry(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -256,6 +290,17 @@ def atomic_write(path: Path, data: bytes) -> None:
 def read_sheet(path: Path) -> AnswerSheet:
     """Read one sheet file; a damaged file raises :class:`StoreError` naming it."""
     try:
-        return AnswerSheet.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        text = _read_with_retry(path)
+        return AnswerSheet.from_dict(json.loads(text))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise StoreError("store.unreadable", path=str(path), reason=str(exc)) from exc
+
+
+def _read_with_retry(path: Path) -> str:
+    """Read a sheet; on Windows a sheet being replaced at that moment is briefly refused."""
+    for delay in RETRY_DELAYS:
+        try:
+            return path.read_text(encoding="utf-8")
+        except PermissionError:
+            time.sleep(delay)
+    return path.read_text(encoding="utf-8")

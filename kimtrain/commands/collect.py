@@ -4,6 +4,7 @@ from the exchange (a hub or a shared machine) or from offline zips in ``DIR``.""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from kimtrain.commands._output import format_table, say
 from kimtrain.i18n import t
@@ -14,11 +15,17 @@ def collect(args: argparse.Namespace) -> int:
 
     course = open_course(args.course)
     if args.source is None:
-        from kimtrain.course.nbgrader_api import Nbgrader
+        from kimtrain.oscompat import exchange_available
 
-        Nbgrader(course).collect(args.name)
+        if exchange_available():
+            from kimtrain.course.nbgrader_api import Nbgrader
+
+            Nbgrader(course).collect(args.name)
+        else:  # Windows: no exchange; the workshop server's hand-ins are the submissions
+            _sweep_served(course.root, args.name)
         submitted = sorted(p.parent.name for p in course.root.glob(f"submitted/*/{args.name}"))
-        say(t("collect.exchange.done", name=args.name, count=len(submitted)))
+        key = "collect.exchange.done" if exchange_available() else "windows.collect.no_exchange"
+        say(t(key, name=args.name, count=len(submitted)))
         return 0
     from kimtrain.course.collect import collect_zips
 
@@ -32,6 +39,16 @@ def collect(args: argparse.Namespace) -> int:
                           t("collect.col.result"), t("collect.col.detail")], rows))
     say(t("collect.zip.done", imported=len(report.imported), problems=len(report.problems)))
     return 0 if not report.problems else 2
+
+
+def _sweep_served(course_root: Path, name: str) -> None:
+    """Place any "Kirim" of the workshop server whose hand-in is missing."""
+    from kimtrain.serve.submission import sweep
+    from kimtrain.serve.workshop import notebooks_root
+
+    served = notebooks_root(course_root) / name
+    if served.is_dir():
+        sweep(course_root, served, name)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

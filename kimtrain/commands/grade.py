@@ -30,10 +30,19 @@ def summary_table(summary) -> str:
 
 
 def grade(args: argparse.Namespace) -> int:
-    from kimtrain.course.grade import GRADED, NOT_GRADED, NOT_SUBMITTED, UNCHANGED, grade_cohort
+    from kimtrain.course.grade import (
+        GRADED,
+        NOT_GRADED,
+        NOT_SUBMITTED,
+        UNCHANGED,
+        grade_cohort,
+        usable_jobs,
+    )
     from kimtrain.course.layout import open_course
 
     course = open_course(args.course)
+    if args.jobs is not None and args.jobs > 1 and usable_jobs(args.jobs) == 1:
+        say(t("windows.grade.one_job", jobs=args.jobs))
     say(t("grade.start", name=args.name))
     summary = grade_cohort(course, args.name, force=args.force, jobs=args.jobs,
                            progress=None if args.quiet else progress_bar)

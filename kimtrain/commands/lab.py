@@ -28,6 +28,9 @@ def lab(args: argparse.Namespace) -> int:
         say(t("lab.command", command=shlex.join(command)))
         return 0
     say(t("lab.starting", path=str(workspace.path)))
+    from kimtrain.oscompat import disable_quickedit
+
+    disable_quickedit()  # Windows: a click in this console would pause JupyterLab
     # The kernels inherit the language, so practice feedback matches the interface.
     env = {**os.environ, "KIMTRAIN_LANG": lang}
     return subprocess.call(command, cwd=workspace.path, env=env)

@@ -11,10 +11,14 @@ from kimtrain.i18n import t
 
 def release(args: argparse.Namespace) -> int:
     from kimtrain.course.handout import release_assessment
+    from kimtrain.oscompat import exchange_available
 
     course, folder = release_assessment(args.course, args.name, offline=args.offline,
                                         regenerate=args.regenerate)
-    if folder is None:
+    if folder is None and not exchange_available():
+        say(t("windows.release.no_exchange", name=args.name,
+              path=str(course.folder("release", args.name))))
+    elif folder is None:
         say(t("release.exchange", name=args.name, course_id=course.course_id))
     else:
         say(t("release.offline", name=args.name, path=str(folder)))

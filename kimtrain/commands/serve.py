@@ -10,6 +10,7 @@ import socket
 from kimtrain.commands._output import say
 from kimtrain.errors import KimtrainError
 from kimtrain.i18n import t
+from kimtrain.oscompat import disable_quickedit, is_windows, use_selector_event_loop
 
 DEFAULT_PORT = 8866
 DEFAULT_WARM = 4  # kernels per test run ahead: 30 phones arriving over a minute open at once
@@ -17,12 +18,26 @@ DEFAULT_WARM = 4  # kernels per test run ahead: 30 phones arriving over a minute
 
 def _check_port(host: str, port: int) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if not is_windows():  # there SO_REUSEADDR lets a second server take a used port
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host or "0.0.0.0", port))
         except OSError as exc:
             key = "serve.port_in_use" if exc.errno == errno.EADDRINUSE else "serve.port_failed"
             raise KimtrainError(key, port=port, reason=exc.strerror or str(exc)) from exc
+
+
+def windows_guards(transport: str, platform: str | None = None) -> str:
+    """What Windows needs before the server starts; returns the kernel transport to use.
+
+    A click in the classic console (QuickEdit) would pause the server until a key is
+    pressed; Tornado and pyzmq want the selector event loop; kernels there have no
+    ``ipc`` transport."""
+    if not is_windows(platform):
+        return transport
+    disable_quickedit(platform)
+    use_selector_event_loop(platform)
+    return "tcp"
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -38,6 +53,7 @@ def serve(args: argparse.Namespace) -> int:
         raise KimtrainError("serve.needs_extra", reason=str(exc)) from exc
 
     course = open_course(args.course)
+    transport = windows_guards(args.transport)
 
     def release(name: str) -> None:
         from kimtrain.course.nbgrader_api import Nbgrader
@@ -69,7 +85,7 @@ def serve(args: argparse.Namespace) -> int:
     say(t("serve.stop"))
 
     server = WorkshopServer(
-        config=server_config(args.host, args.port, transport=args.transport, warm=args.warm,
+        config=server_config(args.host, args.port, transport=transport, warm=args.warm,
                              warm_paths=[a.url.removeprefix("/voila/render/")
                                          for a in workshop.assessments]),
         workshop=workshop, urls=urls, trainer_key=key,

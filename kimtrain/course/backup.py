@@ -37,7 +37,9 @@ def backup_gradebook(course: Course, reason: str = "grade") -> Path | None:
     while target.exists():
         n += 1
         target = folder / f"gradebook-{stamp}-{reason}-{n}.db"
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    # A proper file: URI (file:///C:/Users/...): a plain path breaks on Windows drive
+    # letters and backslashes, and anywhere on a folder name with "#" or "?".
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
         with dst:

@@ -19,7 +19,6 @@ The zips in ``DIR`` are left as they are.
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +34,7 @@ from kimtrain.answers.store import (
 from kimtrain.course.layout import Course
 from kimtrain.course.roster import load_roster
 from kimtrain.errors import CourseError, KimtrainError
+from kimtrain.oscompat import remove_tree, remove_tree_quietly, rename_with_retry
 from kimtrain.widgets.offline import MANIFEST, SUBMISSION_FORMAT, sha256
 
 __all__ = ["CollectProblem", "CollectReport", "collect_zips", "read_submission"]
@@ -181,7 +181,7 @@ def _install(course: Course, sub: Submission, assessment: str) -> None:
     old = target.parent / f".{assessment}.kimtrain-old"
     for leftover in (staging, old):
         if leftover.exists():
-            shutil.rmtree(leftover)
+            remove_tree(leftover)
     staging.mkdir()
     notebooks = [n for n in sub.files if n.endswith(".ipynb")]
     for name, data in sub.files.items():
@@ -193,11 +193,13 @@ def _install(course: Course, sub: Submission, assessment: str) -> None:
     (staging / ".kimtrain_kiriman.json").write_text(json.dumps(
         {"file": sub.file.name, "fingerprint": sub.fingerprint, "manifest": sub.manifest},
         ensure_ascii=False, indent=1), encoding="utf-8")
+    # On Windows a folder cannot be renamed while a file inside is open (formgrader,
+    # antivirus): wait a moment; an old copy that cannot be deleted yet is left behind.
     if target.exists():
-        target.rename(old)
-    staging.rename(target)
+        rename_with_retry(target, old)
+    rename_with_retry(staging, target)
     if old.exists():
-        shutil.rmtree(old)
+        remove_tree_quietly(old)
 
 
 def collect_zips(course: Course, assessment: str, source: str | Path) -> CollectReport:

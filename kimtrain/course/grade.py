@@ -22,7 +22,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -103,9 +102,21 @@ def _reason(error: NbgraderError) -> str:
 
 def default_jobs() -> int:
     """Worker processes for grading: one per core, at most four (POSIX), else one."""
-    if sys.platform == "win32":
+    from kimtrain.oscompat import is_windows
+
+    if is_windows():
         return 1
     return max(1, min(4, os.cpu_count() or 1))
+
+
+def usable_jobs(jobs: int, platform: str | None = None) -> int:
+    """Worker processes that can really run here: the workers are forked (they inherit
+    the imported nbgrader), and Windows cannot fork, so there it is always one."""
+    from kimtrain.oscompat import is_windows
+
+    if is_windows(platform):
+        return 1
+    return max(1, jobs)
 
 
 # -- one participant through nbgrader, in this process or in a worker ----------------------
@@ -142,6 +153,7 @@ def _run(course: Course, assessment: str, participants: list[str], force: bool,
     from kimtrain.grading.pipeline import configure
 
     retry: list[str] = []
+    jobs = usable_jobs(jobs)
     if jobs > 1 and len(participants) > 1:
         import nbgrader.apps  # imported once here and inherited by every worker
 

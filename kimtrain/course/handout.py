@@ -2,8 +2,9 @@
 
 ``release_assessment`` runs ``generate_assignment`` when the assessment has not
 been generated yet (or when asked), then either releases it to nbgrader's exchange
-or copies ``release/<NAME>/`` to ``<DIR>/<NAME>/`` with the marker file that turns
-on the offline "Kirim" zip (see :mod:`kimtrain.widgets.offline`).
+(where there is one: not on Windows) or copies ``release/<NAME>/`` to
+``<DIR>/<NAME>/`` with the marker file that turns on the offline "Kirim" zip
+(see :mod:`kimtrain.widgets.offline`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from kimtrain.course.layout import Course, open_course
 from kimtrain.errors import CourseError
+from kimtrain.oscompat import exchange_available
 from kimtrain.widgets.offline import MARKER
 
 __all__ = ["release_assessment"]
@@ -35,7 +37,10 @@ def release_assessment(course_root: str | Path, name: str, *, offline: str | Pat
         backup_gradebook(course, reason="generate")
         nbgrader.generate(name)
     if offline is None:
-        nbgrader.release(name)
+        # On Windows nbgrader has no exchange: release/<NAME>/ (made by generate) is
+        # what `kimtrain serve` and `--offline` hand out, so that is the release there.
+        if exchange_available():
+            nbgrader.release(name)
         return course, None
     target = Path(offline) / name
     if target.exists():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,11 +43,15 @@ def _clean_env() -> Iterator[None]:
 def _scripts_on_path() -> None:
     """nbgrader runs the ``alembic`` command to create and upgrade the gradebook; make
     sure the one installed beside this Python is found even in a venv that was not
-    activated (``.venv/bin/kimtrain demo``)."""
-    scripts = os.path.dirname(sys.executable)
+    activated (``.venv/bin/kimtrain demo``), in a conda environment or an installer's
+    layout on Windows, where ``alembic.exe`` sits in ``Scripts\\`` and not beside
+    ``python.exe`` (:func:`kimtrain.oscompat.scripts_dirs`)."""
+    from kimtrain.oscompat import scripts_dirs
+
     paths = os.environ.get("PATH", "").split(os.pathsep)
-    if scripts not in paths:
-        os.environ["PATH"] = os.pathsep.join([scripts, *paths])
+    missing = [d for d in scripts_dirs() if d not in paths]
+    if missing:
+        os.environ["PATH"] = os.pathsep.join([*missing, *paths])
 
 
 def add_students(course: Course, students: list[tuple[str, str]]) -> None:

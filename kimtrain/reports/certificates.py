@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,6 +26,7 @@ from kimtrain.course.layout import Course
 from kimtrain.course.roster import load_roster
 from kimtrain.errors import CourseError
 from kimtrain.i18n import get_language, t
+from kimtrain.oscompat import replace_with_retry
 from kimtrain.reports.analysis import analyse_form
 from kimtrain.reports.data import load_form
 from kimtrain.reports.privacy import course_key, verification_code
@@ -118,7 +118,11 @@ def _pdf(cert: Certificate, title: str, cut: float, day: date, lang: str) -> byt
 def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        replace_with_retry(tmp, path)  # Windows: the list may be open in Excel
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def issue_certificates(course: Course, form_name: str, out: str | Path, *, cut: float = 70.0,

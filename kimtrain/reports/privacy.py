@@ -2,7 +2,8 @@
 
 * Every shared output names a participant by a **pseudonym** ``P-XXXXXXXX``: a keyed
   hash (HMAC-SHA-256) of the participant id with a random key kept in the course
-  (``.kimtrain/kunci``, created once, readable by its owner only). The same
+  (``.kimtrain/kunci``, created once; on Linux and macOS readable by its owner only,
+  on Windows protected by the folder's NTFS permissions, see README). The same
   participant keeps the same pseudonym in every report of the course; without
   the key nobody can go from a pseudonym back to a roster code, and a JupyterHub
   user name that happens to be a person's name never reaches a report.
@@ -47,14 +48,26 @@ def course_key(course: Course) -> bytes:
     key = secrets.token_bytes(32)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(key)
+        _write_new(path, key)
     except FileExistsError:  # another process made it first: use theirs
         return path.read_bytes()
     except OSError as exc:
         raise CourseError("report.key_unreadable", path=str(path), reason=str(exc)) from exc
     return key
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` holding exactly ``data``. ``O_BINARY`` matters on Windows: without
+    it the C runtime writes every 0x0A byte as 0D 0A and the key read back is another
+    key (about one course in eight). ``0o600`` only has an effect on POSIX systems."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _digest(key: bytes, message: str, length: int) -> str:

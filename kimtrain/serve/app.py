@@ -84,8 +84,11 @@ def server_config(host: str, port: int, *, transport: str = "tcp", cull_minutes:
     if warm > 0 and warm_paths:
         c.VoilaConfiguration.preheat_kernel = True
         c.VoilaConfiguration.default_pool_size = 0
-        c.VoilaKernelManager.kernel_pools_config = {
-            "default": {"pool_size": 0}, **{path: {"pool_size": warm} for path in warm_paths}}
+        # Pools keyed by the URL path on every system (Windows spells paths with "\\").
+        from kimtrain.serve.pools import PoolKeyKernelManager, pools_config
+
+        c.VoilaConfiguration.multi_kernel_manager_class = PoolKeyKernelManager
+        c.VoilaKernelManager.kernel_pools_config = pools_config(warm_paths, warm)
         c.VoilaKernelManager.fill_delay = 0
     return c
 

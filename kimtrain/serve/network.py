@@ -8,12 +8,34 @@ as inline SVG for the pages.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
+from dataclasses import dataclass
 
-__all__ = ["lan_addresses", "qr_svg", "qr_terminal", "server_urls"]
+__all__ = ["Interface", "lan_addresses", "qr_svg", "qr_terminal", "server_urls"]
 
 
-def _interface_addresses() -> list[str]:
+@dataclass(frozen=True)
+class Interface:
+    """One IPv4 address of one network adapter."""
+
+    name: str
+    address: str
+    up: bool = True
+
+
+# Adapters that phones in the room can never reach: virtual switches of Hyper-V and
+# WSL, VirtualBox/VMware, Docker, VPNs. Matched case-insensitively in the name.
+_VIRTUAL = re.compile(r"vethernet|hyper-v|wsl|virtualbox|vmware|vmnet|docker|^br-|^veth|"
+                      r"virbr|tailscale|zerotier|wireguard|^tun|^tap|vpn|loopback",
+                      re.IGNORECASE)
+# Windows' Mobile hotspot (and Internet Connection Sharing) always hands out 192.168.137.x
+# with the laptop at .1; phones joined to the laptop's own hotspot reach it only there.
+WINDOWS_HOTSPOT = ipaddress.IPv4Address("192.168.137.1")
+_VIRTUAL_RANGES = (ipaddress.IPv4Network("172.16.0.0/12"),)  # Hyper-V, WSL, Docker
+
+
+def _interface_addresses() -> list[Interface]:
     try:
         import psutil
     except ImportError:  # fall back on what the host name resolves to
@@ -21,24 +43,51 @@ def _interface_addresses() -> list[str]:
             infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
         except OSError:
             return []
-        return [info[4][0] for info in infos]
+        return [Interface("", info[4][0]) for info in infos]
+    stats = psutil.net_if_stats()
     found = []
-    for addresses in psutil.net_if_addrs().values():
-        found += [a.address for a in addresses if a.family == socket.AF_INET]
+    for name, addresses in psutil.net_if_addrs().items():
+        up = stats[name].isup if name in stats else True
+        found += [Interface(name, a.address, up) for a in addresses
+                  if a.family == socket.AF_INET]
     return found
 
 
-def lan_addresses() -> list[str]:
-    """IPv4 addresses of this machine that other devices may reach, private ones first
-    (a laptop's Wi-Fi hotspot is usually 192.168.x.x or 10.x.x.x)."""
-    unique = []
-    for text in _interface_addresses():
-        address = ipaddress.IPv4Address(text)
+def _rank(interface: Interface) -> tuple[int, ipaddress.IPv4Address]:
+    """Lower is better: the Windows hotspot, then ordinary private networks (a room's
+    router hands out 192.168.x or 10.x), then 172.16-31.x (usually a virtual switch),
+    then adapters named like virtual ones, then public addresses."""
+    address = ipaddress.IPv4Address(interface.address)
+    if address == WINDOWS_HOTSPOT:
+        rank = 0
+    elif _VIRTUAL.search(interface.name):
+        rank = 3
+    elif any(address in net for net in _VIRTUAL_RANGES):
+        rank = 2
+    elif address.is_private:
+        rank = 1
+    else:
+        rank = 4
+    return rank, address
+
+
+def lan_addresses(interfaces: list[Interface] | None = None) -> list[str]:
+    """IPv4 addresses of this machine that phones in the room may reach, the most likely
+    first (the QR code uses the first). Adapters that are down, loopback and link-local
+    (169.254.x, "no network") addresses are left out; the order is numeric, never text."""
+    chosen: dict[str, Interface] = {}
+    for interface in _interface_addresses() if interfaces is None else interfaces:
+        try:
+            address = ipaddress.IPv4Address(interface.address)
+        except ValueError:
+            continue
+        if not interface.up:
+            continue
         if address.is_loopback or address.is_link_local or address.is_unspecified:
             continue
-        if text not in unique:
-            unique.append(text)
-    return sorted(unique, key=lambda a: (not ipaddress.IPv4Address(a).is_private, a))
+        if interface.address not in chosen:
+            chosen[interface.address] = interface
+    return [i.address for i in sorted(chosen.values(), key=_rank)]
 
 
 def server_urls(host: str, port: int) -> list[str]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kimtrain.answers.store import FileAnswerStore, participant_id, sheet_filename
 from kimtrain.errors import StoreError
+from kimtrain.oscompat import remove_tree_quietly, rename_with_retry
 
 __all__ = ["TIMESTAMP_FORMAT", "place_submission", "submitted_folder", "sweep"]
 
@@ -70,13 +71,15 @@ def place_submission(course_root: str | Path, folder: str | Path, assessment: st
 
 
 def _swap_in(staging: Path, target: Path) -> None:
+    # Windows refuses to rename a folder while a file inside is open (the trainer's
+    # page, antivirus): rename_with_retry waits a moment instead of failing the hand-in.
     if not target.exists():
-        staging.rename(target)
+        rename_with_retry(staging, target)
         return
     old = target.parent / f".{target.name}.{uuid.uuid4().hex}.old"
-    target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    rename_with_retry(target, old)
+    rename_with_retry(staging, target)
+    remove_tree_quietly(old)
 
 
 def _handed_in_at(course_root: Path, assessment: str, participant: str) -> str | None:
