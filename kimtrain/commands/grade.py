@@ -30,7 +30,14 @@ def summary_table(summary) -> str:
 
 
 def grade(args: argparse.Namespace) -> int:
-    from kimtrain.course.grade import GRADED, NOT_GRADED, NOT_SUBMITTED, UNCHANGED, grade_cohort
+    from kimtrain.course.grade import (
+        GRADED,
+        NOT_GRADED,
+        NOT_SUBMITTED,
+        REFUSED,
+        UNCHANGED,
+        grade_cohort,
+    )
     from kimtrain.course.layout import open_course
 
     course = open_course(args.course)
@@ -45,6 +52,8 @@ def grade(args: argparse.Namespace) -> int:
           flagged=summary.flagged, not_graded=summary.count(NOT_GRADED),
           manual=summary.needs_manual, missing=summary.count(NOT_SUBMITTED),
           seconds=f"{summary.seconds:.1f}"))
+    if summary.count(REFUSED):
+        say(t("safety.grade.refused", count=summary.count(REFUSED)))
     if summary.needs_manual:
         say(t("grade.manual_hint"))
     return 0 if not summary.count(NOT_GRADED) else 2

@@ -32,11 +32,12 @@ from typing import Any
 from kimtrain.course.layout import Course
 from kimtrain.errors import CourseError, NbgraderError
 
-__all__ = ["GRADED", "NOT_GRADED", "NOT_SUBMITTED", "UNCHANGED", "GradeSummary",
+__all__ = ["GRADED", "NOT_GRADED", "NOT_SUBMITTED", "REFUSED", "UNCHANGED", "GradeSummary",
            "ParticipantOutcome", "grade_cohort"]
 
 GRADED, UNCHANGED, NOT_GRADED, NOT_SUBMITTED = "graded", "unchanged", "not_graded", \
     "not_submitted"
+REFUSED = "refused"  # handed in, but the hand-in was refused (kimtrain collect): not "missing"
 Progress = Callable[[int, int, str], None]
 
 
@@ -212,6 +213,10 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
         if outcome is not None and outcome.status != NOT_GRADED:
             outcome.score, outcome.max_points = row.score, row.max_points
             outcome.pending = row.pending
+    from kimtrain.course.handin import load_refusals
+
+    refusals = load_refusals(course.root, assessment)
     result = list(outcomes.values())
-    result += [ParticipantOutcome(p, NOT_SUBMITTED) for p in missing]
+    result += [ParticipantOutcome(p, REFUSED, [Flag("refused", refusals[p].render())])
+               if p in refusals else ParticipantOutcome(p, NOT_SUBMITTED) for p in missing]
     return GradeSummary(assessment, result, backup, time.perf_counter() - start)
