@@ -94,11 +94,15 @@ def _participants(course: Course, assessment: str) -> tuple[list[str], list[str]
     return submitted, missing
 
 
+_EXCEPTION_LINE = re.compile(r"^\s*[\w.]+(Error|Exception|Interrupt)\b[^\n]*:")
+
+
 def _reason(error: NbgraderError) -> str:
     """The exception that stopped nbgrader (its last line), not its generic summary."""
+    # a log line may quote a participant's notebook: only its start is matched, so a
+    # long line cannot make the pattern backtrack for long
     causes = [line.strip() for line in error.log.splitlines()
-              if re.match(r"^\s*[\w.]+(Error|Exception|Interrupt)\b.*:", line)
-              and "NbGraderException" not in line]
+              if _EXCEPTION_LINE.match(line[:500]) and "NbGraderException" not in line]
     return (causes[-1] if causes else str(error.params.get("reason", "")))[:200]
 
 
