@@ -40,6 +40,7 @@ def setup(tmp_path):
 
 # -- atomic, durable, never over a newer one ---------------------------------------------
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="names fsynced files via /proc")
 def test_a_hand_in_is_staged_fsynced_and_swapped_in_whole(tmp_path, monkeypatch):
     target = tmp_path / "submitted" / "KIM-001" / NAME
     install(target, {"a.ipynb": b"lama", "b.json": b"{}"}, EARLY)
