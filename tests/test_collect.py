@@ -10,6 +10,7 @@ import pytest
 
 from kimtrain.answers import FileAnswerStore
 from kimtrain.course.collect import collect_zips, read_submission
+from kimtrain.course.handin import load_refusals
 from kimtrain.course.roster import Participant, save_roster
 from kimtrain.widgets import Assessment
 from kimtrain.widgets.offline import MARKER, write_submission
@@ -109,12 +110,14 @@ def _damage_member(path):
             zf.writestr(name, data)
 
 
+# A refused zip names its participant (from its manifest, else its file name), and the
+# refusal is kept in .kimtrain/penolakan/ for `kimtrain grade` (issue 9, item 9).
 BAD = {
-    "truncated": (lambda p: p.write_bytes(p.read_bytes()[:200]), "corrupt", None,
+    "truncated": (lambda p: p.write_bytes(p.read_bytes()[:200]), "corrupt", "KIM-001",
                   "tidak bisa dibuka"),
-    "not-a-zip-inside": (lambda p: p.write_bytes(b"PK\x03\x04 rusak"), "corrupt", None,
+    "not-a-zip-inside": (lambda p: p.write_bytes(b"PK\x03\x04 rusak"), "corrupt", "KIM-001",
                          "tidak bisa dibuka"),
-    "checksum-mismatch": (_damage_member, "corrupt", None,
+    "checksum-mismatch": (_damage_member, "corrupt", "KIM-001",
                           "jawaban__pretest__KIM-001.json tidak cocok dengan checksum"),
     "unknown-participant": ("KIM-777", "unknown_participant", "KIM-777", ""),
     "not-zip": (lambda p: p.rename(p.with_suffix(".rar")), "not_zip", None, ""),
@@ -138,7 +141,11 @@ def test_bad_hand_ins_are_reported_and_change_nothing(setup, case):
     assert [p.kind for p in report.problems] == [kind]
     assert report.problems[0].participant == participant
     assert why in report.problems[0].detail  # the reason, in the trainer's language
-    assert tree_digest(course.root) == before
+    refusals = load_refusals(course.root, NAME)
+    assert list(refusals) == (["KIM-001"] if kind == "corrupt" else [])
+    after = {k: v for k, v in tree_digest(course.root).items()
+             if not k.startswith(".kimtrain/penolakan/")}
+    assert after == before
 
 
 def test_wrong_assessment_is_reported(setup):

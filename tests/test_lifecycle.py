@@ -3,6 +3,7 @@ collect, autograde — with answers given through the widgets' own code path."""
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -183,7 +184,8 @@ def test_written_answer_reaches_the_grader(graded):
     grade_id = "jawaban_KIM-KLARIFIKASI-01"
     cell = next(c for c in nb["cells"]
                 if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
-    assert "cekbansos.kemensos.go.id" in "".join(cell["source"])
+    # written as inert Markdown (punctuation as character references): text, never markup
+    assert "cekbansos.kemensos.go.id" in html.unescape("".join(cell["source"]))
 
 
 def test_totals_roll_up_per_domain(graded):

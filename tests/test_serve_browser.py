@@ -7,6 +7,7 @@ test-artifacts/serve-*.png.
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from typing import Any
@@ -240,7 +241,7 @@ def test_phone_participant_answers_everything_submits_and_nbgrader_grades_it(
     graded_nb = (course.root / "autograded" / "KIM-001" / ASSESSMENT / f"{ASSESSMENT}.ipynb")
     for item_id in written:
         assert scores[item_id].needs_manual
-        assert "cekbansos.kemensos.go.id" in graded_nb.read_text(encoding="utf-8")
+        assert "cekbansos.kemensos.go.id" in html.unescape(graded_nb.read_text(encoding="utf-8"))
 
 
 def test_a_reload_mid_test_keeps_earlier_answers(served, net, starter_items):

@@ -16,6 +16,7 @@ written    the text as typed, trimmed             ``None``
 
 from __future__ import annotations
 
+import math
 import re
 import string
 import unicodedata
@@ -28,6 +29,8 @@ __all__ = ["is_blank", "normalise_response", "normalise_text", "parse_number"]
 
 MAX_SHORT = 500
 MAX_WRITTEN = 20_000
+MAX_NUMBER_TEXT = 40  # characters: "Rp 1.500.000.000.000,75" fits with room to spare
+MAX_NUMBER = 1e15  # beyond any count, amount or percentage a KIM item asks for
 
 _THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+\.\d+$")
@@ -43,13 +46,28 @@ def parse_number(text: Any) -> float | None:
 
     ``2,5`` and ``2.5`` are both 2.5; ``1.500`` and ``1.500.000`` use the dot as the
     thousands separator (Indonesian style); ``1.500,75`` is 1500.75; ``Rp 1.500``
-    and ``15 %`` keep only the number. Returns ``None`` when no number is there.
+    and ``15 %`` keep only the number. Returns ``None`` when no number is there, and
+    for text longer than ``MAX_NUMBER_TEXT``, ``nan``, ``inf`` and anything beyond
+    ``MAX_NUMBER`` either way.
     """
+    number = _read_number(text)
+    if number is None or not math.isfinite(number) or abs(number) > MAX_NUMBER:
+        return None
+    return number
+
+
+def _read_number(text: Any) -> float | None:
+    """The number in ``text``, possibly ``inf``/``nan`` (too large reads as ``inf``)."""
     if isinstance(text, bool):
         return None
-    if isinstance(text, int | float):
-        return float(text)
-    if not isinstance(text, str):
+    if isinstance(text, int):
+        try:
+            return float(text)
+        except OverflowError:  # 10**400
+            return math.inf if text > 0 else -math.inf
+    if isinstance(text, float):
+        return text
+    if not isinstance(text, str) or len(text) > MAX_NUMBER_TEXT:
         return None
     s = text.strip().lower().replace("rp", "").replace("%", "").replace(" ", "")
     s = s.replace("\u00a0", "")
@@ -68,6 +86,12 @@ def parse_number(text: Any) -> float | None:
         return float(s)
     except ValueError:
         return None
+
+
+def _shown(value: Any) -> str:
+    """A value quoted back to a participant: at most ``MAX_NUMBER_TEXT`` characters."""
+    text = str(value) if not isinstance(value, int) or abs(value) < 10**40 else "…"
+    return text if len(text) <= MAX_NUMBER_TEXT else text[:MAX_NUMBER_TEXT] + "…"
 
 
 def normalise_text(text: str) -> str:
@@ -102,8 +126,13 @@ def normalise_response(item: Mapping[str, Any], value: Any) -> Any:
             raise AnswerError("answer.not_truefalse", item=item_id, value=value)
         return value
     if kind == "numeric":
-        if parse_number(value) is None:
-            raise AnswerError("answer.not_number", item=item_id, value=value)
+        if isinstance(value, str) and len(value) > MAX_NUMBER_TEXT:
+            raise AnswerError("safety.number_too_long", item=item_id, limit=MAX_NUMBER_TEXT)
+        number = _read_number(value)
+        if number is None:
+            raise AnswerError("answer.not_number", item=item_id, value=_shown(value))
+        if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+            raise AnswerError("safety.number_out_of_range", item=item_id, value=_shown(value))
         return value.strip() if isinstance(value, str) else value
     if kind in ("text", "written"):
         if not isinstance(value, str):

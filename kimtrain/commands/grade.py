@@ -34,6 +34,7 @@ def grade(args: argparse.Namespace) -> int:
         GRADED,
         NOT_GRADED,
         NOT_SUBMITTED,
+        REFUSED,
         UNCHANGED,
         grade_cohort,
         usable_jobs,
@@ -54,6 +55,8 @@ def grade(args: argparse.Namespace) -> int:
           flagged=summary.flagged, not_graded=summary.count(NOT_GRADED),
           manual=summary.needs_manual, missing=summary.count(NOT_SUBMITTED),
           seconds=f"{summary.seconds:.1f}"))
+    if summary.count(REFUSED):
+        say(t("safety.grade.refused", count=summary.count(REFUSED)))
     if summary.needs_manual:
         say(t("grade.manual_hint"))
     return 0 if not summary.count(NOT_GRADED) else 2

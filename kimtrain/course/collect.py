@@ -3,7 +3,12 @@
 Every file in ``DIR`` gets a line in the report; nothing is dropped silently:
 
 * a zip that is not a kimtrain hand-in, is damaged, or whose files do not match the
-  checksums in its manifest: **corrupt** (not imported);
+  checksums in its manifest: **corrupt** (not imported), with its real cause (a
+  missing, cut-short, changed or unreadable file, an unreadable manifest…); the
+  refusal is remembered for ``kimtrain grade`` (:func:`~kimtrain.course.handin.record_refusal`);
+* a zip re-packed by a common tool (one folder around the same files, a
+  ``__MACOSX`` folder) is read from the folder holding ``manifest.json``; files the
+  manifest does not list are not imported and are reported (**extra files**);
 * a participant who is not on the roster: **unknown participant**;
 * a hand-in for another assessment: **wrong assessment**;
 * two hand-ins of one participant in ``DIR``: the newer (by its "Kirim" time) is
@@ -12,13 +17,15 @@ Every file in ``DIR`` gets a line in the report; nothing is dropped silently:
   same hand-in again: **already collected**.
 
 An accepted hand-in becomes ``submitted/<ID>/<NAME>/`` (the notebook, the answer
-sheet and nbgrader's ``timestamp.txt`` holding the "Kirim" time), swapped in whole.
+sheet and nbgrader's ``timestamp.txt`` holding the "Kirim" time), written by
+:func:`~kimtrain.course.handin.install`: fsynced and swapped in whole.
 The zips in ``DIR`` are left as they are.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -31,17 +38,23 @@ from kimtrain.answers.store import (
     participant_id,
     sheet_filename,
 )
+from kimtrain.course.handin import (
+    NewerHandIn,
+    clear_refusal,
+    handed_in_at,
+    install,
+    record_refusal,
+)
 from kimtrain.course.layout import Course
 from kimtrain.course.roster import load_roster
 from kimtrain.errors import CourseError, KimtrainError
-from kimtrain.oscompat import remove_tree, remove_tree_quietly, rename_with_retry
 from kimtrain.widgets.offline import MANIFEST, SUBMISSION_FORMAT, sha256
 
 __all__ = ["CollectProblem", "CollectReport", "collect_zips", "read_submission"]
 
-IMPORTED, CORRUPT, UNKNOWN, WRONG, DUPLICATE, OLDER, SAME, NOT_ZIP = (
+IMPORTED, CORRUPT, UNKNOWN, WRONG, DUPLICATE, OLDER, SAME, NOT_ZIP, EXTRA = (
     "imported", "corrupt", "unknown_participant", "wrong_assessment", "duplicate",
-    "older", "already_collected", "not_zip",
+    "older", "already_collected", "not_zip", "extra_members",
 )
 TIMESTAMP = "timestamp.txt"
 _MAX_MEMBER = 50 * 1024 * 1024
@@ -77,6 +90,7 @@ class Submission:
     manifest: dict[str, Any]
     files: dict[str, bytes]
     sheet: AnswerSheet
+    extra: tuple[str, ...] = ()  # members the manifest does not list (not imported)
 
     @property
     def participant(self) -> str:
@@ -98,6 +112,7 @@ class _Corrupt(Exception):
     def __init__(self, reason: str, **params: Any) -> None:
         super().__init__(reason)
         self.reason, self.params = reason, params
+        self.manifest: dict[str, Any] | None = None  # when it could be read
 
     def render(self) -> str:
         from kimtrain.i18n import t
@@ -109,97 +124,139 @@ def _parse_time(text: str) -> datetime:
     return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
 
 
+def _manifest_folder(names: set[str]) -> str:
+    """Where ``manifest.json`` is: ``""`` at the top, or the one folder a re-packing
+    tool put around the files (``KIM-001_pretest/manifest.json``)."""
+    if MANIFEST in names:
+        return ""
+    found = [n[: -len(MANIFEST)] for n in names
+             if n.endswith("/" + MANIFEST) and not n.startswith("__MACOSX/")]
+    if len(found) != 1:
+        raise _Corrupt("manifest")
+    return found[0]
+
+
+def _read_members(zf: zipfile.ZipFile, names: set[str], folder: str,
+                  manifest: dict[str, Any]) -> dict[str, bytes]:
+    listed = manifest.get("files")
+    if not isinstance(listed, dict) or not listed:
+        raise _Corrupt("fields")
+    files: dict[str, bytes] = {}
+    for name, meta in listed.items():
+        if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith(".") \
+                or not isinstance(meta, dict):
+            raise _Corrupt("bad_name", file=str(name))
+        member = folder + name
+        if member not in names:
+            raise _Corrupt("missing_member", file=name)
+        if zf.getinfo(member).file_size > _MAX_MEMBER:
+            raise _Corrupt("too_large", file=name, limit=_MAX_MEMBER // (1024 * 1024))
+        data = zf.read(member)
+        if sha256(data) != meta.get("sha256"):
+            size = meta.get("size")
+            if isinstance(size, int) and len(data) < size:
+                raise _Corrupt("truncated", file=name, got=len(data), size=size)
+            raise _Corrupt("checksum", file=name)
+        files[name] = data
+    return files
+
+
 def read_submission(path: Path) -> Submission:
-    """Open and verify one zip; :class:`_Corrupt` (with the reason) when it is not sound."""
+    """Open and verify one zip; :class:`_Corrupt` (with the real reason) when it is not
+    sound."""
+    manifest: dict[str, Any] | None = None
     try:
-        with zipfile.ZipFile(path) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise _Corrupt("crc", file=bad)
-            names = set(zf.namelist())
-            if MANIFEST not in names:
-                raise _Corrupt("manifest")
-            manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
-            if not isinstance(manifest, dict) or manifest.get("format") != SUBMISSION_FORMAT:
-                raise _Corrupt("manifest")
-            files: dict[str, bytes] = {}
-            for name, meta in manifest.get("files", {}).items():
-                if "/" in name or "\\" in name or name.startswith("."):
-                    raise _Corrupt("member", file=name)
-                if name not in names or zf.getinfo(name).file_size > _MAX_MEMBER:
-                    raise _Corrupt("member", file=name)
-                data = zf.read(name)
-                if sha256(data) != meta.get("sha256"):
-                    raise _Corrupt("checksum", file=name)
-                files[name] = data
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-            UnicodeDecodeError, AttributeError, KeyError) as exc:
-        raise _Corrupt("unreadable") from exc
-    try:
-        participant = participant_id(manifest["participant"])
-        assessment = assessment_id(manifest["assessment"])
+        try:
+            with zipfile.ZipFile(path) as zf:
+                bad = zf.testzip()
+                if bad is not None:
+                    raise _Corrupt("crc", file=bad)
+                names = {n for n in zf.namelist() if not n.endswith("/")}
+                folder = _manifest_folder(names)
+                try:
+                    loaded = json.loads(zf.read(folder + MANIFEST).decode("utf-8"))
+                except (ValueError, UnicodeDecodeError):
+                    raise _Corrupt("manifest_unreadable") from None
+                if not isinstance(loaded, dict) or loaded.get("format") != SUBMISSION_FORMAT:
+                    raise _Corrupt("manifest")
+                manifest = loaded
+                files = _read_members(zf, names, folder, manifest)
+                listed = {folder + MANIFEST} | {folder + n for n in files}
+                extra = tuple(sorted(n for n in names - listed
+                                     if not n.startswith("__MACOSX/")
+                                     and not n.rsplit("/", 1)[-1].startswith("._")))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+            raise _Corrupt("unreadable") from exc
+        try:
+            participant = participant_id(manifest["participant"])
+            assessment = assessment_id(manifest["assessment"])
+            _parse_time(manifest.get("submitted_at") or manifest["created_at"])
+        except (KimtrainError, KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise _Corrupt("fields") from exc
         sheet_name = sheet_filename(assessment, participant)
         if sheet_name not in files:
             raise _Corrupt("sheet", file=sheet_name)
-        sheet = AnswerSheet.from_dict(json.loads(files[sheet_name].decode("utf-8")))
+        try:
+            sheet = AnswerSheet.from_dict(json.loads(files[sheet_name].decode("utf-8")))
+        except (KimtrainError, KeyError, ValueError, TypeError, AttributeError,
+                UnicodeDecodeError) as exc:
+            raise _Corrupt("sheet_unreadable", file=sheet_name) from exc
         if (sheet.participant, sheet.assessment) != (participant, assessment):
             raise _Corrupt("sheet", file=sheet_name)
-        _parse_time(manifest.get("submitted_at") or manifest["created_at"])
-    except (KimtrainError, KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise _Corrupt("fields") from exc
-    return Submission(path, manifest, files, sheet)
+    except _Corrupt as exc:
+        exc.manifest = manifest
+        raise
+    return Submission(path, manifest, files, sheet, extra)
 
 
-def _existing(course: Course, participant: str, assessment: str
-              ) -> tuple[datetime | None, str] | None:
-    """The time and fingerprint of what is already in ``submitted/`` (time ``None``
-    when it cannot be read: such a submission is never replaced)."""
+def _whose(path: Path, exc: _Corrupt, assessment: str) -> str | None:
+    """The participant a refused zip belongs to: from its manifest when that could be
+    read, else from its name (``KIM-001_pretest.zip``, ``KIM-001_pretest (1).zip``)."""
+    manifest = exc.manifest or {}
+    candidates = []
+    if manifest.get("assessment") == assessment:
+        candidates.append(manifest.get("participant"))
+    match = re.match(rf"^(.+?)_{re.escape(assessment)}\b", path.name)
+    if match and not manifest:
+        candidates.append(match.group(1))
+    for candidate in candidates:
+        try:
+            return participant_id(str(candidate))
+        except KimtrainError:
+            continue
+    return None
+
+
+def _collected(course: Course, participant: str, assessment: str) -> str | None:
+    """The fingerprint of the hand-in already in ``submitted/`` (``""`` when it has
+    none), or ``None`` when there is no hand-in."""
     folder = course.folder("submitted", participant, assessment)
-    if not folder.is_dir():
+    if handed_in_at(folder) is None:
         return None
-    when: datetime | None = None
     try:
-        from dateutil.parser import parse
+        receipt = json.loads((folder / RECEIPT).read_text(encoding="utf-8"))
+        return str(receipt.get("fingerprint", ""))
+    except (OSError, ValueError, AttributeError):
+        return ""
 
-        when = parse((folder / TIMESTAMP).read_text(encoding="utf-8").strip())
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-    except (OSError, ValueError, OverflowError):
-        when = None
-    fingerprint = ""
-    receipt = folder / ".kimtrain_kiriman.json"
-    if receipt.is_file():
-        fingerprint = json.loads(receipt.read_text(encoding="utf-8")).get("fingerprint", "")
-    return when, fingerprint
+
+RECEIPT = ".kimtrain_kiriman.json"
 
 
 def _install(course: Course, sub: Submission, assessment: str) -> None:
-    """Swap ``submitted/<ID>/<NAME>/`` for this hand-in in one rename."""
-    target = course.folder("submitted", sub.participant, assessment)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.parent / f".{assessment}.kimtrain-new"
-    old = target.parent / f".{assessment}.kimtrain-old"
-    for leftover in (staging, old):
-        if leftover.exists():
-            remove_tree(leftover)
-    staging.mkdir()
+    """``submitted/<ID>/<NAME>/`` becomes this hand-in (whole, fsynced, never over a
+    newer one: :class:`~kimtrain.course.handin.NewerHandIn`)."""
     notebooks = [n for n in sub.files if n.endswith(".ipynb")]
+    files: dict[str, bytes] = {}
     for name, data in sub.files.items():
         # nbgrader grades <NAME>.ipynb: a renamed copy ("pretest (1).ipynb") is put back
         out = f"{assessment}.ipynb" if name.endswith(".ipynb") and len(notebooks) == 1 else name
-        (staging / out).write_bytes(data)
-    when = sub.submitted_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") + " UTC"
-    (staging / TIMESTAMP).write_text(when, encoding="utf-8")
-    (staging / ".kimtrain_kiriman.json").write_text(json.dumps(
+        files[out] = data
+    files[RECEIPT] = json.dumps(
         {"file": sub.file.name, "fingerprint": sub.fingerprint, "manifest": sub.manifest},
-        ensure_ascii=False, indent=1), encoding="utf-8")
-    # On Windows a folder cannot be renamed while a file inside is open (formgrader,
-    # antivirus): wait a moment; an old copy that cannot be deleted yet is left behind.
-    if target.exists():
-        rename_with_retry(target, old)
-    rename_with_retry(staging, target)
-    if old.exists():
-        remove_tree_quietly(old)
+        ensure_ascii=False, indent=1).encode("utf-8")
+    install(course.folder("submitted", sub.participant, assessment), files,
+            sub.submitted_at.astimezone(UTC))
 
 
 def collect_zips(course: Course, assessment: str, source: str | Path) -> CollectReport:
@@ -220,7 +277,11 @@ def collect_zips(course: Course, assessment: str, source: str | Path) -> Collect
         try:
             sub = read_submission(path)
         except _Corrupt as exc:
-            report.problems.append(CollectProblem(name, CORRUPT, detail=exc.render()))
+            whose = _whose(path, exc, assessment)
+            report.problems.append(CollectProblem(name, CORRUPT, whose, exc.render()))
+            if whose in roster:
+                record_refusal(course.root, assessment, whose, name,
+                               f"collect.damage.{exc.reason}", exc.params)
             continue
         if sub.manifest["assessment"] != assessment:
             report.problems.append(CollectProblem(name, WRONG, sub.participant,
@@ -238,17 +299,20 @@ def collect_zips(course: Course, assessment: str, source: str | Path) -> Collect
                 str(other.file.relative_to(source)), DUPLICATE, participant,
                 str(newest.file.relative_to(source))))
         name = str(newest.file.relative_to(source))
-        existing = _existing(course, participant, assessment)
-        if existing is not None:
-            when, fingerprint = existing
-            if fingerprint == newest.fingerprint:
-                report.problems.append(CollectProblem(name, SAME, participant))
-                continue
-            if when is None or newest.submitted_at <= when:
-                report.problems.append(CollectProblem(
-                    name, OLDER, participant,
-                    when.isoformat(timespec="seconds") if when else "?"))
-                continue
-        _install(course, newest, assessment)
+        if _collected(course, participant, assessment) == newest.fingerprint:
+            report.problems.append(CollectProblem(name, SAME, participant))
+            clear_refusal(course.root, assessment, participant)
+            continue
+        try:
+            _install(course, newest, assessment)
+        except NewerHandIn as kept:
+            report.problems.append(CollectProblem(
+                name, OLDER, participant, kept.existing.isoformat(timespec="seconds")
+                if kept.existing.year < 9999 else "?"))
+            continue
+        clear_refusal(course.root, assessment, participant)
         report.imported.append((name, participant))
+        if newest.extra:
+            report.problems.append(CollectProblem(name, EXTRA, participant,
+                                                  ", ".join(newest.extra)))
     return report

@@ -31,11 +31,12 @@ from typing import Any
 from kimtrain.course.layout import Course
 from kimtrain.errors import CourseError, NbgraderError
 
-__all__ = ["GRADED", "NOT_GRADED", "NOT_SUBMITTED", "UNCHANGED", "GradeSummary",
+__all__ = ["GRADED", "NOT_GRADED", "NOT_SUBMITTED", "REFUSED", "UNCHANGED", "GradeSummary",
            "ParticipantOutcome", "grade_cohort"]
 
 GRADED, UNCHANGED, NOT_GRADED, NOT_SUBMITTED = "graded", "unchanged", "not_graded", \
     "not_submitted"
+REFUSED = "refused"  # handed in, but the hand-in was refused (kimtrain collect): not "missing"
 Progress = Callable[[int, int, str], None]
 
 
@@ -92,11 +93,15 @@ def _participants(course: Course, assessment: str) -> tuple[list[str], list[str]
     return submitted, missing
 
 
+_EXCEPTION_LINE = re.compile(r"^\s*[\w.]+(Error|Exception|Interrupt)\b[^\n]*:")
+
+
 def _reason(error: NbgraderError) -> str:
     """The exception that stopped nbgrader (its last line), not its generic summary."""
+    # a log line may quote a participant's notebook: only its start is matched, so a
+    # long line cannot make the pattern backtrack for long
     causes = [line.strip() for line in error.log.splitlines()
-              if re.match(r"^\s*[\w.]+(Error|Exception|Interrupt)\b.*:", line)
-              and "NbGraderException" not in line]
+              if _EXCEPTION_LINE.match(line[:500]) and "NbGraderException" not in line]
     return (causes[-1] if causes else str(error.params.get("reason", "")))[:200]
 
 
@@ -224,6 +229,10 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
         if outcome is not None and outcome.status != NOT_GRADED:
             outcome.score, outcome.max_points = row.score, row.max_points
             outcome.pending = row.pending
+    from kimtrain.course.handin import load_refusals
+
+    refusals = load_refusals(course.root, assessment)
     result = list(outcomes.values())
-    result += [ParticipantOutcome(p, NOT_SUBMITTED) for p in missing]
+    result += [ParticipantOutcome(p, REFUSED, [Flag("refused", refusals[p].render())])
+               if p in refusals else ParticipantOutcome(p, NOT_SUBMITTED) for p in missing]
     return GradeSummary(assessment, result, backup, time.perf_counter() - start)

@@ -52,6 +52,13 @@ c.OverwriteCells.add_missing_cells = True
 c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
 c.ClearSolutions.text_stub = {text_stub!r}
 
+# A second wall behind kimtrain's escaping of participant text: nbconvert sanitises the
+# HTML in Markdown cells and outputs wherever it renders a notebook (formgrader's
+# grading view, nbgrader's feedback). formgrader's template ignores sanitize_html, so
+# the SanitizeHTML step does the work there.
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.sanitize.SanitizeHTML"]
+
 # kimtrain's step in autograde: written-task answers from the answer sheet go into
 # their manually graded cells (see kimtrain/grading/nbgrader_ext.py).
 c.Autograde.sanitize_preprocessors = [

@@ -3,7 +3,9 @@
 ``FillWrittenAnswers`` runs in autograde's sanitize phase, after ``OverwriteCells``:
 it copies each written-task answer from the participant's answer sheet into that
 task's manually graded Markdown cell, so formgrader shows the text to the grader and
-nbgrader marks the cell "needs manual grading". A blank answer leaves the cell
+nbgrader marks the cell "needs manual grading". The answer is written as inert
+Markdown (:func:`~kimtrain.grading.inert.inert_markdown`): it shows exactly as typed
+and never as markup, link or script in the trainer's browser. A blank answer leaves the cell
 untouched, which nbgrader scores 0 ("no response") like any unanswered cell.
 """
 
@@ -17,6 +19,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from kimtrain.answers.store import FileAnswerStore, participant_id
 from kimtrain.errors import KimtrainError
+from kimtrain.grading.inert import inert_markdown
 
 __all__ = ["FillWrittenAnswers"]
 
@@ -46,6 +49,6 @@ class FillWrittenAnswers(NbGraderPreprocessor):
                     and grade_id.startswith(ANSWER_PREFIX)):
                 text = sheet.value(grade_id[len(ANSWER_PREFIX):])
                 if isinstance(text, str) and text.strip():
-                    cell.source = text.strip()
+                    cell.source = inert_markdown(text.strip())
                     self.log.info("kimtrain: written answer %s filled in", grade_id)
         return nb, resources

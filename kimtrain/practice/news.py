@@ -38,12 +38,12 @@ PEOPLE = words_pattern([
     "Diskominfo", "puskesmas", "pemerintah desa", "pemdes", "KIM",
 ])
 WHEN = re.compile(
-    r"(?<![\w-])(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|januari|februari|"
+    r"(?<![\w-])(?=\w)(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|januari|februari|"
     r"maret|april|mei|juni|juli|agustus|september|oktober|november|desember|pukul|jam|wib|"
     r"tanggal|hari ini|kemarin|besok|pagi|siang|sore|malam|pekan lalu|bulan lalu|"
     r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|20\d\d)(?![\w-])", re.IGNORECASE)
 WHERE = re.compile(
-    r"(?<![\w-])di (desa|kelurahan|kecamatan|kabupaten|balai|aula|kantor|lapangan|posyandu|"
+    r"(?<![\w-])(?=[dD])di (desa|kelurahan|kecamatan|kabupaten|balai|aula|kantor|lapangan|posyandu|"
     r"puskesmas|pustu|polindes|masjid|musala|gereja|sekolah|pasar|dermaga|pelabuhan|pantai|"
     r"jalan|jl\.?|rumah|gedung|halaman|sungai|kebun|sawah|tpi|rt|dusun)(?![\w-])",
     re.IGNORECASE)
@@ -55,9 +55,10 @@ HOW = words_pattern([
     "dengan cara", "caranya", "melalui", "secara", "dengan", "dilakukan", "langkah",
     "tahap", "bergotong royong", "gotong royong", "menggunakan", "memakai", "lewat",
 ])
-WHAT = re.compile(r"(?<![\w-])(me[mnyg]?|ber|di|ter)[a-z]{3,}(?![\w-])", re.IGNORECASE)
+WHAT = re.compile(r"(?<![\w-])(?=[mbdtMBDT])(me[mnyg]?|ber|di|ter)[a-z]{3,}(?![\w-])",
+                  re.IGNORECASE)
 SOURCE = re.compile(
-    r"(?<![\w-])(kata|ujar|ucap|ungkap|jelas|tutur|terang|sebut|tegas|imbuh|tambah)(nya)?"
+    r"(?<![\w-])(?=\w)(kata|ujar|ucap|ungkap|jelas|tutur|terang|sebut|tegas|imbuh|tambah)(nya)?"
     r"(?![\w-])|(?<![\w-])(menurut|mengatakan|menjelaskan|menyampaikan|mengungkapkan|"
     r"menuturkan|menegaskan|menambahkan)(?![\w-])", re.IGNORECASE)
 
@@ -86,7 +87,7 @@ def place_pattern() -> re.Pattern[str]:
     for region in load_regions():
         names.update({region.name, region.kecamatan})
     alternatives = sorted((re.escape(n) for n in names), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?![\w-])")
+    return re.compile(r"(?<![\w-])(?=\w)(" + "|".join(alternatives) + r")(?![\w-])")
 
 
 def _split_headline(text: str) -> tuple[str, str]:

@@ -47,9 +47,9 @@ POINT = words_pattern([
 PERSONAL = re.compile(r"\b\d{16}\b|(?<!\d)(\+62|62|0)8\d{2}[- ]?\d{3,4}[- ]?\d{3,5}(?!\d)")
 
 SOURCE_WORDS = re.compile(
-    r"(?<![\w-])(sumber|menurut|dari (dinas|puskesmas|pemerintah|pemkab|pemdes|kantor|"
+    r"(?<![\w-])(?=\w)(sumber|menurut|dari (dinas|puskesmas|pemerintah|pemkab|pemdes|kantor|"
     r"diskominfo|kemensos|kementerian|bpjs|kpu|bmkg|kecamatan|kelurahan|desa)|"
-    r"[\w.-]+\.go\.id|[\w.-]+\.desa\.id)", re.IGNORECASE)
+    r"(?<![\w.-])[\w.-]+\.(go|desa)\.id)", re.IGNORECASE)
 ASK = words_pattern([
     "hubungi", "tanyakan", "bertanya", "informasi lebih lanjut", "info lebih lanjut",
     "narahubung", "kontak", "datang ke", "kantor desa", "kantor kelurahan",
@@ -59,7 +59,9 @@ PRESSURE = words_pattern([
     "jangan berhenti di anda", "wajib share", "share sebanyak",
 ])
 
-PRICE = re.compile(r"(?i)\bRp\.?\s?\d[\d.,]*|\b\d[\d.]*\s?(ribu|rb|juta)\b")
+# A number is read from the start of its run of digits and dots only: started at every
+# digit after a dot, "1.1.1.1…" took time growing with the square of its length.
+PRICE = re.compile(r"(?i)\bRp\.?\s?\d[\d.,]*+|(?<![\w.])\d[\d.]*+\s?(ribu|rb|juta)\b")
 SIZE = re.compile(
     r"(?i)\b\d+([.,]\d+)?\s?(gr|gram|g|kg|ons|cm|mm|m|meter|ml|liter|l|buah|pcs|lembar|"
     r"bungkus|toples|ikat|biji|pasang|set)\b")

@@ -29,6 +29,7 @@ from kimtrain.i18n import get_language, t
 from kimtrain.oscompat import replace_with_retry
 from kimtrain.reports.analysis import analyse_form
 from kimtrain.reports.data import load_form
+from kimtrain.reports.excel import spreadsheet_text
 from kimtrain.reports.privacy import course_key, verification_code
 
 __all__ = ["Certificate", "issue_certificates", "long_date"]
@@ -168,7 +169,8 @@ def _write_codes(path: Path, issued: list[Certificate], lang: str) -> None:
                      ("code", "participant", "name", "kim", "form", "score", "issued",
                       "competencies", "file", "note")])
     for c in issued:
-        writer.writerow([c.code, c.participant, c.name, c.kim, c.form, f"{c.score:.1f}",
+        writer.writerow([c.code, c.participant, spreadsheet_text(c.name), spreadsheet_text(c.kim),
+                         c.form, f"{c.score:.1f}",
                          c.issued, "; ".join(c.competencies), c.file,
                          "" if c.on_roster else t("report.reason.not_on_roster", lang=lang)])
     _write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))

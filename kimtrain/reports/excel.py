@@ -16,7 +16,9 @@ from typing import Any
 from kimtrain.i18n import t
 from kimtrain.reports.tables import Table
 
-__all__ = ["write_csv", "write_xlsx"]
+__all__ = ["spreadsheet_text", "write_csv", "write_xlsx"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 _NUMBER_FORMATS = {"int": "0", "pct": "0.0", "share": "0%", "num1": "0.0", "num2": "0.00",
                    "num3": "0.000", "pp": "+0.0;-0.0;0.0", "p": "0.0000"}
@@ -28,6 +30,19 @@ def _clean(value: Any) -> Any:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
+    return value
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """A text cell a spreadsheet shows as text: a name or answer starting with ``=``,
+    ``+``, ``-``, ``@`` (a formula when a CSV is opened in Excel or LibreOffice) gets a
+    leading apostrophe. Numbers, and text that reads as a number, are left alone."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
     return value
 
 
@@ -113,6 +128,8 @@ def write_csv(table: Table, folder: Path, lang: str) -> Path:
                                 for v in frame[column.id]]
         elif column.kind != "text":
             frame[column.id] = frame[column.id].astype(float).round(4)
+        else:
+            frame[column.id] = [spreadsheet_text(v) for v in frame[column.id]]
     frame = frame[[c.id for c in table.columns]]
     frame.columns = [c.label for c in table.columns]
     path = folder / f"{table.key}.csv"

@@ -9,6 +9,7 @@ minimum size never shown).
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +68,8 @@ class View:
     figure: Any
 
     def _repr_html_(self) -> str:
-        return (f"<h3>{self.title}</h3>" + self.summary.to_html(index=False)
+        # the title names a kecamatan from the roster: text, never markup
+        return (f"<h3>{html.escape(self.title)}</h3>" + self.summary.to_html(index=False)
                 + self.competencies.to_html(index=False))
 
 

@@ -4,28 +4,24 @@ A participant's "Kirim" in a served notebook places three kinds of file in
 ``<course>/submitted/<ID>/<assessment>/`` — the notebook as it was released, the
 public manifest, the participant's *own* answer sheet (never another's) — and
 ``timestamp.txt`` in nbgrader's format, the same layout ``nbgrader collect`` makes,
-so ``nbgrader autograde <assessment>`` grades it. The folder is built beside the
-target and renamed into place, so nbgrader never sees half a hand-in.
+so ``nbgrader autograde <assessment>`` grades it. :func:`kimtrain.course.handin.install`
+writes it: staged beside the target, fsynced, swapped in whole, and never over a
+hand-in that is as new or newer (an nbgrader hand-in made later, for example).
 :func:`sweep` is the server's safety net: it places every submitted sheet whose
 hand-in is missing or older (for example when a kernel died right after "Kirim").
 """
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kimtrain.answers.store import FileAnswerStore, participant_id, sheet_filename
+from kimtrain.course.handin import TIMESTAMP_FORMAT, NewerHandIn, handed_in_at, install
 from kimtrain.errors import StoreError
-from kimtrain.oscompat import remove_tree_quietly, rename_with_retry
 
 __all__ = ["TIMESTAMP_FORMAT", "place_submission", "submitted_folder", "sweep"]
 
-# nbgrader's Exchange.timestamp_format (what `nbgrader submit` writes).
-TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 SHEET_PREFIX = "jawaban__"
 
 
@@ -33,63 +29,41 @@ def submitted_folder(course_root: str | Path, assessment: str, participant: str)
     return Path(course_root) / "submitted" / participant_id(participant) / assessment
 
 
-def _timestamp(iso: str) -> str:
+def _moment(iso: str) -> datetime:
     moment = datetime.fromisoformat(iso)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def place_submission(course_root: str | Path, folder: str | Path, assessment: str,
                      participant: str) -> Path:
     """Put ``participant``'s submitted answers to ``assessment`` (served from ``folder``)
-    into nbgrader's ``submitted/`` folder; return that folder."""
+    into nbgrader's ``submitted/`` folder; return that folder.
+
+    A hand-in already there that is as new or newer is kept: the same "Kirim" again
+    changes nothing; an older one raises :class:`StoreError` saying so."""
     folder = Path(folder)
     pid = participant_id(participant)
     sheet = FileAnswerStore(folder).load(assessment, pid)
     if not sheet.submitted_at:
         raise StoreError("serve.handin.not_submitted", participant=pid, assessment=assessment)
     target = submitted_folder(course_root, assessment, pid)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.parent / f".{assessment}.{uuid.uuid4().hex}.tmp"
+    moment = _moment(sheet.submitted_at)
     try:
-        staging.mkdir()
-        for path in folder.iterdir():
-            if (path.is_file() and not path.name.startswith((".", SHEET_PREFIX))):
-                shutil.copy2(path, staging / path.name)
+        files = {path.name: path.read_bytes() for path in sorted(folder.iterdir())
+                 if path.is_file() and not path.name.startswith((".", SHEET_PREFIX))}
         own = sheet_filename(assessment, pid)
-        shutil.copy2(folder / own, staging / own)
-        (staging / "timestamp.txt").write_text(_timestamp(sheet.submitted_at),
-                                               encoding="utf-8")
-        _swap_in(staging, target)
+        files[own] = (folder / own).read_bytes()
+        install(target, files, moment)
+    except NewerHandIn as kept:
+        if kept.existing == moment:
+            return target  # this very hand-in is already in place
+        raise StoreError("safety.handin.newer_kept", participant=pid, assessment=assessment,
+                         existing=kept.existing.isoformat(timespec="seconds"),
+                         refused=moment.isoformat(timespec="seconds")) from None
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(staging)
         raise StoreError("serve.handin.failed", participant=pid, assessment=assessment,
                          reason=str(exc)) from exc
     return target
-
-
-def _swap_in(staging: Path, target: Path) -> None:
-    # Windows refuses to rename a folder while a file inside is open (the trainer's
-    # page, antivirus): rename_with_retry waits a moment instead of failing the hand-in.
-    if not target.exists():
-        rename_with_retry(staging, target)
-        return
-    old = target.parent / f".{target.name}.{uuid.uuid4().hex}.old"
-    rename_with_retry(target, old)
-    rename_with_retry(staging, target)
-    remove_tree_quietly(old)
-
-
-def _handed_in_at(course_root: Path, assessment: str, participant: str) -> str | None:
-    folder = submitted_folder(course_root, assessment, participant)
-    if not (folder / sheet_filename(assessment, participant)).exists():
-        return None
-    try:
-        return FileAnswerStore(folder).load(assessment, participant).submitted_at
-    except (StoreError, OSError, ValueError):
-        return None
 
 
 def sweep(course_root: str | Path, folder: str | Path, assessment: str) -> list[str]:
@@ -103,7 +77,11 @@ def sweep(course_root: str | Path, folder: str | Path, assessment: str) -> list[
             sheet = store.load(assessment, pid)
         except (StoreError, OSError, ValueError):
             continue
-        if sheet.submitted_at and _handed_in_at(course_root, assessment, pid) != sheet.submitted_at:
-            place_submission(course_root, folder, assessment, pid)
-            placed.append(pid)
+        if not sheet.submitted_at:
+            continue
+        existing = handed_in_at(submitted_folder(course_root, assessment, pid))
+        if existing is not None and existing >= _moment(sheet.submitted_at):
+            continue
+        place_submission(course_root, folder, assessment, pid)
+        placed.append(pid)
     return placed
