@@ -69,9 +69,12 @@ def test_cli_dry_run(tmp_path):
     run = subprocess.run([sys.executable, "-m", "kimtrain", "lab", "--dir", str(tmp_path / "k"),
                           "--dry-run", "--no-browser"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    shipped = [p for p in curriculum_dir().rglob("*.ipynb")
-               if ".ipynb_checkpoints" not in p.parts]
-    assert f"{len(shipped)} berkas disalin" in run.stdout  # the modules and the coordinator's
+    source = curriculum_dir()
+    shipped = [p for p in source.rglob("*") if p.is_file()
+               and not any(part.startswith((".", "__")) for part in p.relative_to(source).parts)]
+    assert any(p.suffix == ".md" for p in shipped)  # the curriculum's sources travel with it
+    # the modules, the coordinator's notebook and the sources list
+    assert f"{len(shipped)} berkas disalin" in run.stdout
     assert "Antarmuka JupyterLab: Bahasa Indonesia" in run.stdout
     assert "-m jupyterlab" in run.stdout and "open_browser=False" in run.stdout
 
