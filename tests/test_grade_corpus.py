@@ -84,7 +84,7 @@ CORPUS: dict[str, tuple[str, str, str]] = {
     "C-MDCHANGE": (SAME, "", ""),
     "C-LATE": (SAME, "", ""),
     "C-CODE": (SAME, "", ""),
-    "C-DELETED": (REPAIRED, "C-RIGHT", "KeyError"),
+    "C-DELETED": (REPAIRED, "C-RIGHT", "in add_missing_grade_cells"),
     "C-DUP": (REPAIRED, "C-RIGHT", "exists multiple times"),
     "C-DELSOAL": (REPAIRED, "C-RIGHT", ""),
     "C-SHEETBAD": (REFUSED, "", "StoreError"),
