@@ -258,6 +258,12 @@ def test_corpus_covers_every_class(corpus):
     assert "invalid_notebook" in kinds["C-INVALID"]
     assert corpus["outcomes"]["C-CODE"].mode == "kernel"
     assert corpus["outcomes"]["C-RIGHT"].mode == "kernelfree"
+    # beyond parity: the protections themselves held (both ways agree, see below)
+    grades = {r[1]: r for r in _rows(corpus["kimtrain"], _GRADES, "C-TAMPER")}
+    assert grades["nilai_AMAN-APK-01"][2] in (0.0, 1.0)  # not 100, key from the gradebook
+    written = [r for r in _rows(corpus["kimtrain"], _GRADES, "C-WRITTEN")
+               if r[1].startswith("jawaban_")]
+    assert written and all(r[5] for r in written)  # needs manual grading
 
 
 @pytest.mark.parametrize("pid", [p for p, (kind, _, _) in CORPUS.items() if kind == SAME])
