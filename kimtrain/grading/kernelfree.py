@@ -208,6 +208,18 @@ class _Runner:
                         data=NotebookNode({"text/plain": repr(points)}), execution_count=None)]
 
 
+def _language_info() -> dict[str, Any]:
+    """ipykernel's ``IPythonKernel.language_info`` for this Python (without importing
+    ipykernel): what a grading kernel started from this interpreter reports."""
+    import sys
+
+    major = sys.version_info[0]
+    return {"name": "python", "version": sys.version.split()[0], "mimetype": "text/x-python",
+            "codemirror_mode": {"name": "ipython", "version": major},
+            "pygments_lexer": f"ipython{major}", "nbconvert_exporter": "python",
+            "file_extension": ".py"}
+
+
 class KernelFreeExecute(Execute):
     """nbgrader's ``Execute``, except that kimtrain notebooks are graded without a kernel."""
 
@@ -219,6 +231,9 @@ class KernelFreeExecute(Execute):
             info["grading"] = MODE_KERNEL
             return super().preprocess(nb, resources)
         info["grading"] = MODE_KERNELFREE
+        # what nbclient copies from the kernel's kernel_info reply (ipykernel's
+        # language_info for this interpreter), so the graded notebook is the same file
+        nb.metadata["language_info"] = _language_info()
         folder = Path(resources.get("metadata", {}).get("path") or ".").resolve()
         runner = _Runner(folder)
         steps = iter(plan)

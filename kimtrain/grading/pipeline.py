@@ -145,6 +145,8 @@ class DropDuplicateCells(NbGraderPreprocessor):
                                  if _grade_id(c) == previous) + 1
                 restored = copy.deepcopy(cell)
                 restored["id"] = uuid.uuid4().hex[:8]
+                # as generate_assignment's ComputeChecksums leaves it in every released cell
+                restored.metadata.nbgrader.setdefault("cell_type", restored.cell_type)
                 nb.cells.insert(index, restored)
                 present.add(grade_id)
                 self.log.warning("kimtrain: restored deleted cell %s", grade_id)
