@@ -107,7 +107,7 @@ def raw_interval(a: FormMatrix, b: FormMatrix, first_is_a: np.ndarray) -> tuple[
 @pytest.mark.parametrize("gain", [0.6, 0.0], ids=["gain", "no-gain"])
 def test_equated_gain_recovers_the_truth_when_the_post_form_is_harder(design, gain):
     a, b, link, truth, first_is_a = cohort(design, 300, gain, harder=0.8, seed=11)
-    result = equate(a, b, link, bootstrap=40)
+    result = equate(a, b, link, bootstrap=30)
     assert result.linked and result.method == "rasch" and result.reason is None
     assert result.ci_low <= truth <= result.ci_high, (truth, result.ci_low, result.ci_high)
     assert result.logit_ci_low <= gain <= result.logit_ci_high
@@ -128,7 +128,7 @@ def test_equated_gain_recovers_the_truth_when_the_post_form_is_harder(design, ga
 
 def test_same_form_twice_needs_no_equating_and_recovers_the_gain():
     a, b, link, truth, first_is_a = cohort("same", 200, 0.5, harder=0.0, seed=3)
-    result = equate(a, b, link, bootstrap=40)
+    result = equate(a, b, link, bootstrap=30)
     assert result.method == "rasch" and result.n_common == 30
     assert result.ci_low <= truth <= result.ci_high
     small = equate(FormMatrix("A", a.participants[:20], a.items, a.correct[:20]),

@@ -45,7 +45,7 @@ __all__ = ["DESIGNS", "RASCH_MIN_PAIRS", "EquatedGain", "FormMatrix", "ItemCalib
 
 DESIGNS = ("anchor", "counterbalanced", "same")
 RASCH_MIN_PAIRS = 30
-BOOTSTRAP = 50
+BOOTSTRAP = 30
 _QUAD = np.linspace(-6, 6, 121)
 
 
@@ -162,9 +162,8 @@ def _expected_pct(mean: float, sd: float, b_ref: np.ndarray) -> float:
     return float(100 * (w / w.sum()) @ tcc(_QUAD, b_ref))
 
 
-def _rasch(x, occasion, ref, start: RaschFit | None = None, max_iter: int = 1000,
-           tol: float = 1e-5):
-    fit = rasch_mml(x, occasion, start=start, max_iter=max_iter, tol=tol)
+def _rasch(x, occasion, ref, start: RaschFit | None = None, tol: float = 1e-6):
+    fit = rasch_mml(x, occasion, start=start, tol=tol, em_steps=0 if start else 10)
     b_ref = fit.difficulty[ref]
     pre = _expected_pct(0.0, fit.sd[0], b_ref)
     post = _expected_pct(fit.mean[1], fit.sd[1], b_ref)
@@ -273,7 +272,7 @@ def equate(pre: FormMatrix, post: FormMatrix, link: Link, *, bootstrap: int = BO
         for _ in range(replicates):
             rows = np.concatenate([by_person[persons[j]]
                                    for j in rng.integers(0, len(persons), len(persons))])
-            f, a, b = _rasch(x[rows], occasion[rows], ref, start=fit, max_iter=200, tol=1e-4)
+            f, a, b = _rasch(x[rows], occasion[rows], ref, start=fit, tol=1e-4)
             gains.append(b - a)
             logits.append(f.mean[1])
         out.ci_low, out.ci_high = _normal_interval(out.gain, gains)

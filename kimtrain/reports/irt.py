@@ -6,8 +6,9 @@ post occasion concurrently with their own ability distributions); ``py-irt`` (ne
 torch and pyro — far too heavy for a trainer's laptop); R's ``ltm``/``mirt`` (not
 Python). The model needed here is small: ~100 items, tens to thousands of people.
 
-* :func:`rasch_mml` — marginal maximum likelihood (Bock & Aitkin's EM on a fixed
-  41-point grid from −6 to 6) for P(x = 1) = 1 / (1 + exp(−(θ − b))). Rows may belong
+* :func:`rasch_mml` — marginal maximum likelihood on a fixed 41-point grid from −6 to
+  6 (a few of Bock & Aitkin's EM steps, then L-BFGS with the exact gradient) for
+  P(x = 1) = 1 / (1 + exp(−(θ − b))). Rows may belong
   to several groups (here: the pre and the post occasion), each with its own normal
   ability distribution N(μ_g, σ_g²); μ of group 0 is fixed at 0 (that fixes the
   scale's origin), every other μ_g and σ_g is estimated. Items are shared by id, so a
@@ -64,68 +65,101 @@ def _normal_weights(mean: float, sd: float) -> np.ndarray:
     return w / w.sum()
 
 
-def rasch_mml(x: Any, groups: Any = None, *, max_iter: int = 1000, tol: float = 1e-5,
-              start: RaschFit | None = None) -> RaschFit:
-    """Rasch MML by EM over a persons × items matrix of 0/1 (NaN = not administered)."""
-    x = np.asarray(x, dtype=float)
-    rows = x.shape[0]
-    g = np.zeros(rows, dtype=int) if groups is None else np.asarray(groups, dtype=int)
-    n_groups = int(g.max()) + 1 if rows else 1
-    observed = (~np.isnan(x)).astype(float)
-    ones = np.where(observed > 0, x, 0.0)
-    zeros = observed - ones
-    n_item = observed.sum(axis=0)
-    if start is not None:
-        b, mean, sd = start.difficulty.copy(), start.mean.copy(), start.sd.copy()
-    else:
-        p = (ones.sum(axis=0) + 0.5) / (n_item + 1.0)
-        b = -np.log(p / (1 - p))
-        mean, sd = np.zeros(n_groups), np.ones(n_groups)
-    onehot = np.zeros((rows, n_groups))
-    onehot[np.arange(rows), g] = 1.0
-    converged, loglik, iteration = False, -np.inf, 0
-    while iteration < max_iter:
-        iteration += 1
+class _Data:
+    """The response matrix in the forms the likelihood needs."""
+
+    def __init__(self, x: np.ndarray, groups: np.ndarray) -> None:
+        self.observed = (~np.isnan(x)).astype(float)
+        self.ones = np.where(self.observed > 0, x, 0.0)
+        self.zeros = self.observed - self.ones
+        self.groups = groups
+        self.n_groups = int(groups.max()) + 1 if len(groups) else 1
+        self.onehot = np.zeros((len(groups), self.n_groups))
+        self.onehot[np.arange(len(groups)), groups] = 1.0
+        self.size = self.onehot.sum(axis=0)
+
+    def estep(self, b: np.ndarray, mean: np.ndarray, sd: np.ndarray):
+        """Log-likelihood, posterior over the nodes per row, the priors, and the
+        expected counts (responses, right answers) per node and item."""
         prob = _sigmoid(NODES[:, None] - b[None, :])  # nodes × items
-        logl = _dot("ri,qi->rq", ones, np.log(prob)) + _dot("ri,qi->rq", zeros,
-                                                             np.log1p(-prob))
+        logl = (_dot("ri,qi->rq", self.ones, np.log(prob))
+                + _dot("ri,qi->rq", self.zeros, np.log1p(-prob)))
         prior = np.stack([_normal_weights(m, s) for m, s in zip(mean, sd, strict=True)])
-        logpost = logl + np.log(prior[g] + 1e-300)
+        logpost = logl + np.log(prior[self.groups] + 1e-300)
         top = logpost.max(axis=1, keepdims=True)
         post = np.exp(logpost - top)
         marginal = post.sum(axis=1, keepdims=True)
         post /= marginal
         loglik = float((np.log(marginal) + top).sum())
-        # M step, items: Newton on Σ_q r_qi − n_qi·P_qi(b) = 0
-        expected_n = _dot("rq,ri->qi", post, observed)  # nodes × items
-        expected_r = _dot("rq,ri->qi", post, ones)
-        new_b = b.copy()
-        for _ in range(20):
-            pq = _sigmoid(NODES[:, None] - new_b[None, :])
-            grad = (expected_r - expected_n * pq).sum(axis=0)  # d/d(−b)
+        expected_n = _dot("rq,ri->qi", post, self.observed)
+        expected_r = _dot("rq,ri->qi", post, self.ones)
+        return loglik, post, prior, prob, expected_n, expected_r
+
+
+def _pack(b, mean, sd):
+    return np.concatenate([b, mean[1:], np.log(sd)])
+
+
+def _unpack(v, k, n_groups):
+    b = v[:k]
+    mean = np.concatenate([[0.0], v[k:k + n_groups - 1]])
+    sd = np.exp(v[k + n_groups - 1:])
+    return b, mean, sd
+
+
+def rasch_mml(x: Any, groups: Any = None, *, max_iter: int = 500, tol: float = 1e-6,
+              start: RaschFit | None = None, em_steps: int = 10) -> RaschFit:
+    """Rasch MML of a persons × items matrix of 0/1 (NaN = not administered): a few EM
+    steps from the start values, then quasi-Newton (L-BFGS) on the marginal
+    log-likelihood with its exact gradient (EM alone crawls along weakly identified
+    directions, such as the offset between two forms linked only by group equivalence)."""
+    from scipy.optimize import minimize
+
+    x = np.asarray(x, dtype=float)
+    rows, k = x.shape
+    g = np.zeros(rows, dtype=int) if groups is None else np.asarray(groups, dtype=int)
+    data = _Data(x, g)
+    n_item = data.observed.sum(axis=0)
+    if start is not None:
+        b, mean, sd = start.difficulty.copy(), start.mean.copy(), start.sd.copy()
+    else:
+        p = (data.ones.sum(axis=0) + 0.5) / (n_item + 1.0)
+        b = -np.log(p / (1 - p))
+        mean, sd = np.zeros(data.n_groups), np.ones(data.n_groups)
+    for _ in range(em_steps):
+        _, post, _, _, expected_n, expected_r = data.estep(b, mean, sd)
+        for _ in range(10):  # items: Newton on Σ_q r_qi − n_qi·P_qi(b) = 0
+            pq = _sigmoid(NODES[:, None] - b[None, :])
             info = (expected_n * pq * (1 - pq)).sum(axis=0)
-            step = np.where(info > 1e-10, grad / np.maximum(info, 1e-10), 0.0)
-            new_b -= np.clip(step, -1.0, 1.0)
-            if np.abs(step).max() < 1e-9:
-                break
-        # M step, groups: the posterior mean and SD of θ in each group (μ_0 stays 0)
-        weight = _dot("rg,rq->gq", onehot, post)  # groups × nodes
-        total = weight.sum(axis=1)
-        m1 = weight @ NODES / np.maximum(total, 1e-12)
-        m2 = weight @ NODES**2 / np.maximum(total, 1e-12)
-        new_mean = m1.copy()
-        new_mean[0] = 0.0
-        new_sd = np.sqrt(np.maximum(m2 - 2 * new_mean * m1 + new_mean**2, 0.05**2))
-        change = max(np.abs(new_b - b).max(), np.abs(new_mean - mean).max(),
-                     np.abs(new_sd - sd).max())
-        b, mean, sd = new_b, new_mean, new_sd
-        if change < tol:
-            converged = True
-            break
-    prob = _sigmoid(NODES[:, None] - b[None, :])
+            step = (expected_r - expected_n * pq).sum(axis=0) / np.maximum(info, 1e-10)
+            b = b - np.clip(step, -1.0, 1.0)
+        weight = data.onehot.T @ post  # groups: posterior mean and SD (μ_0 stays 0)
+        total = np.maximum(weight.sum(axis=1), 1e-12)
+        m1, m2 = weight @ NODES / total, weight @ NODES**2 / total
+        mean = np.concatenate([[0.0], m1[1:]])
+        sd = np.sqrt(np.maximum(m2 - 2 * mean * m1 + mean**2, 0.05**2))
+
+    def objective(v: np.ndarray) -> tuple[float, np.ndarray]:
+        b_, mean_, sd_ = _unpack(v, k, data.n_groups)
+        loglik, post, prior, prob, expected_n, expected_r = data.estep(b_, mean_, sd_)
+        grad_b = (expected_r - expected_n * prob).sum(axis=0)  # of −loglik
+        z = (NODES[None, :] - mean_[:, None]) / sd_[:, None]  # groups × nodes
+        weight = data.onehot.T @ post  # groups × nodes: expected persons per node
+        d_mean = (weight * z).sum(axis=1) / sd_ - data.size * (prior * z).sum(axis=1) / sd_
+        d_logsd = (weight * z**2).sum(axis=1) - data.size * (prior * z**2).sum(axis=1)
+        grad = np.concatenate([grad_b, -d_mean[1:], -d_logsd])
+        return -loglik, grad
+
+    bounds = [(-8.0, 8.0)] * k + [(-5.0, 5.0)] * (data.n_groups - 1) + \
+        [(np.log(0.05), np.log(5.0))] * data.n_groups
+    result = minimize(objective, _pack(b, mean, sd), jac=True, method="L-BFGS-B",
+                      bounds=bounds, options={"maxiter": max_iter, "gtol": tol,
+                                              "ftol": 1e-12})
+    b, mean, sd = _unpack(result.x, k, data.n_groups)
+    loglik, _, _, prob, expected_n, _ = data.estep(b, mean, sd)
     info = (expected_n * prob * (1 - prob)).sum(axis=0)
     se = np.where(info > 0, 1 / np.sqrt(np.maximum(info, 1e-12)), np.nan)
-    return RaschFit(b, se, mean, sd, n_item, iteration, converged, loglik)
+    return RaschFit(b, se, mean, sd, n_item, int(result.nit), bool(result.success), loglik)
 
 
 def wle(x: Any, difficulty: Any, *, bound: float = 6.0) -> tuple[np.ndarray, np.ndarray]:
