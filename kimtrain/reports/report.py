@@ -15,6 +15,7 @@ from kimtrain.i18n import get_language
 from kimtrain.reports import sections
 from kimtrain.reports.analysis import FormAnalysis, analyse_form
 from kimtrain.reports.data import load_form
+from kimtrain.reports.equating import EquatedGain
 from kimtrain.reports.groups import GroupStats, group_table, participant_frame
 from kimtrain.reports.privacy import Pseudonyms, course_key
 from kimtrain.reports.tables import Table
@@ -46,6 +47,7 @@ class Report:
     groups: list[GroupStats]
     tables: list[Table] = field(default_factory=list)
     pseudonyms: Any = None
+    equated: EquatedGain | None = None  # the gain on one scale (issue 11); None: one form
 
     def table(self, key: str) -> Table:
         return next(tb for tb in self.tables if tb.key == key)
@@ -66,17 +68,21 @@ def build_report(course: Course, options: ReportOptions) -> Report:
     lang = options.lang or get_language()
     forms = {role: analyse_form(load_form(course, name))
              for role, name in (("pre", options.pre), ("post", options.post)) if name}
+    from kimtrain.reports import measurement
+
+    equated = measurement.measure(course, forms)
     roster = load_roster(course)
     frame = participant_frame(roster, forms)
     groups = group_table(frame, options.cut)
     pseudonyms = Pseudonyms(course_key(course))
     report = Report(course, options, lang, date.today(), forms, frame, groups,
-                    pseudonyms=pseudonyms)
+                    pseudonyms=pseudonyms, equated=equated)
     names = {p.id: p.nama for p in roster} if options.names else None
     roles = list(forms)
     people = sections.participant_table(frame, forms, pseudonyms, options.cut, lang, names)
     report.tables = [
         sections.summary_table(groups[0], forms, options.cut, lang),
+        *measurement.equating_tables(equated, lang),
         *sections.group_tables(groups, roles, options.cut, lang),
         *sections.rollup_tables(frame, forms, lang),
         *sections.reliability_tables(forms, lang),
@@ -86,4 +92,6 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         people,
         sections.context_table(lang),
     ]
+    if equated is not None and not (equated.linked and equated.method):
+        measurement.withhold_claims(report.tables)
     return report
