@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from kimtrain.assessment.blueprint import Blueprint
-from kimtrain.assessment.design import Linking
 from kimtrain.assessment.build import build_assessment
+from kimtrain.assessment.design import Linking
 from kimtrain.bank.model import COMPETENCIES, Item
 from kimtrain.course.layout import Course, create_course
 from kimtrain.course.regions import load_regions

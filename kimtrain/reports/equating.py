@@ -145,8 +145,11 @@ def _occasions(pre: FormMatrix, post: FormMatrix, link: Link):
 
 
 def _share(x: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        return 100 * np.nanmean(x, axis=1)
+    """Percent right per row over the items it took (NaN for a row that took none)."""
+    taken = (~np.isnan(x)).sum(axis=1)
+    right = np.nansum(x, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(taken > 0, 100 * right / np.maximum(taken, 1), np.nan)
 
 
 def _pairs(who: list[str], occasion: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:

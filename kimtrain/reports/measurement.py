@@ -142,10 +142,12 @@ def equating_tables(equated: EquatedGain | None, lang: str | None) -> list[Table
     return [summary, calibration]
 
 
-def method_notes(equated: EquatedGain | None, lang: str | None) -> list[str]:
-    """Plain-language notes on how the forms were linked and the gain computed."""
+def method_notes(equated: EquatedGain | None, lang: str | None, cut=None) -> list[str]:
+    """Plain-language notes on how the forms were linked, the gain computed and the cut
+    score set (``cut``: a :class:`~kimtrain.reports.standard_setting.CutScore`)."""
+    cut_note = [cut.describe(lang)] if cut is not None else []
     if equated is None:
-        return [t("measure.method.single", lang=lang)]
+        return [t("measure.method.single", lang=lang), *cut_note]
     notes = [t(f"measure.explain.{equated.design}", lang=lang, n=equated.n_common)]
     if equated.linked and equated.method:
         notes.append(t(f"measure.explain.method.{equated.method}", lang=lang,
@@ -153,4 +155,4 @@ def method_notes(equated: EquatedGain | None, lang: str | None) -> list[str]:
     else:
         notes.append(t("measure.explain.withheld", lang=lang))
     notes.append(t("measure.explain.competency", lang=lang))
-    return notes
+    return notes + cut_note
