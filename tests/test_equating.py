@@ -17,8 +17,9 @@ from kimtrain.reports.irt import item_fit, rasch_mml, tcc, wle
 # of 1,000 candidates, from the psych package's ``bock.table`` (Rdatasets, column Ob6).
 LSAT6 = [3, 6, 2, 11, 1, 1, 3, 4, 1, 8, 0, 16, 0, 3, 2, 15, 10, 29, 14, 81, 3, 28, 15, 80,
          16, 56, 21, 173, 11, 61, 28, 298]
-# girth 0.8.0 ``onepl_mml(LSAT6.T)`` (MML, θ ~ N(0, 1), one common discrimination a):
-# the same numbers as R ltm's ``rasch(LSAT)`` in its documentation.
+# The reference implementation: girth 0.8.0 ``onepl_mml(LSAT6.T)`` (MML, θ ~ N(0, 1), one
+# common discrimination a), run 2026-12-04; girth is not a dependency, so its output is
+# pinned here.
 GIRTH_DIFFICULTY = [-3.6152392, -1.32238062, -0.31759893, -1.73006875, -2.78012917]
 GIRTH_DISCRIMINATION = 0.7551730026162408
 

@@ -20,8 +20,8 @@ Python). The model needed here is small: ~100 items, tens to thousands of people
 * :func:`item_fit` — infit and outfit mean squares (Wright & Masters), expected 1;
   values below 0.7 or above 1.3 are flagged by the report.
 
-Checked against girth's MML on the LSAT-6 data of Bock & Lieberman (1970) in
-``tests/test_equating.py``.
+Checked against girth's one-parameter MML (the reference implementation) on the LSAT-6
+data of Bock & Lieberman (1970) in ``tests/test_equating.py``.
 """
 
 from __future__ import annotations
