@@ -141,3 +141,28 @@ def test_counterbalanced_orders_are_balanced_within_kim_groups(tmp_path):
     flipped = load_orders(path, "bentuk-b", "bentuk-a")
     assert all(flipped[p] != orders[p] for p in orders)
     assert load_orders(path, "lain", "bentuk-b") == {}
+
+
+def test_building_a_counterbalanced_form_records_the_orders_once(tmp_path, capsys):
+    from kimtrain.cli import main
+    from kimtrain.course import create_course
+    from kimtrain.course.roster import save_roster
+    from kimtrain.reports.measurement import read_link
+
+    course = create_course(tmp_path / "kursus", course_id="uji")
+    both = "  design: counterbalanced\n  pair: {}\n"
+    write(course.root / "blueprints", "bentuk-a", PRE[:3], both.format("bentuk-b"))
+    write(course.root / "blueprints", "bentuk-b", [*POST[3:], "AMAN-NIK-01"],
+          both.format("bentuk-a"))
+    people = [Participant(f"KIM-{n:03d}", f"Warga {n} (contoh)", f"KIM {n % 2}", "Ketapang",
+                          "Mentawa Baru Ketapang") for n in range(8)]
+    save_roster(course, people)
+    assert main(["build", "bentuk-a", "--course", str(course.root)]) == 0
+    path = course.root / "roster" / "urutan.csv"
+    assert "urutan disimpan" in capsys.readouterr().out and path.exists()
+    before = path.read_text(encoding="utf-8")
+    assert main(["build", "bentuk-b", "--course", str(course.root)]) == 0
+    assert path.read_text(encoding="utf-8") == before  # never re-drawn
+    link = read_link(course, "bentuk-a", "bentuk-b")
+    assert link.design == "counterbalanced" and link.linked
+    assert Counter(link.order.values()) == {"AB": 4, "BA": 4}
