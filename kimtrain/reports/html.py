@@ -123,7 +123,7 @@ def render_html(report, plots: dict[str, bytes]) -> str:
     context_label = t("report.context_label", lang=lang)
     from kimtrain.reports.measurement import method_notes
 
-    linking = method_notes(report.equated, lang, report.cut_info)
+    linking = method_notes(report.equated, lang, list(report.cuts.values()))
     method = "".join(f"<li>{escape(text)}</li>" for text in [
         *linking, *(t(f"report.method.{i}", lang=lang) for i in range(1, METHOD_NOTES + 1))])
     parts = [

@@ -142,10 +142,13 @@ def equating_tables(equated: EquatedGain | None, lang: str | None) -> list[Table
     return [summary, calibration]
 
 
-def method_notes(equated: EquatedGain | None, lang: str | None, cut=None) -> list[str]:
-    """Plain-language notes on how the forms were linked, the gain computed and the cut
-    score set (``cut``: a :class:`~kimtrain.reports.standard_setting.CutScore`)."""
-    cut_note = [cut.describe(lang)] if cut is not None else []
+def method_notes(equated: EquatedGain | None, lang: str | None, cuts=()) -> list[str]:
+    """Plain-language notes on how the forms were linked, the gain computed and each
+    form's cut score set (``cuts``: :class:`~kimtrain.reports.standard_setting.CutScore`,
+    one, a list, or none). Mastery on each form uses that form's own cut."""
+    if not isinstance(cuts, list | tuple):
+        cuts = [cuts] if cuts is not None else []
+    cut_note = [c.describe(lang) for c in cuts]
     if equated is None:
         return [t("measure.method.single", lang=lang), *cut_note]
     notes = [t(f"measure.explain.{equated.design}", lang=lang, n=equated.n_common)]
