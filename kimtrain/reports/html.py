@@ -94,7 +94,8 @@ def _equating(report, tables: dict[str, Table], lang: str) -> list[str]:
     box = (f'<div class="box{"" if linked else " warn"}">'
            f'{escape(t("measure.box.linked" if linked else "measure.box.unlinked", lang=lang))}'
            "</div>")
-    parts = [box] + [_table(tables[key], lang) for key in ("kenaikan_setara", "kalibrasi_butir")
+    parts = [box] + [_table(tables[key], lang) for key in (
+        "kenaikan_setara", "kenaikan_setara_kelompok", "kalibrasi_butir")
                      if key in tables and (key == "kenaikan_setara" or len(tables[key].frame))]
     return [f'<section id="equating"><h2>{escape(t("measure.section", lang=lang))}</h2>'
             f'<p>{escape(t("measure.intro", lang=lang))}</p>' + "\n".join(parts) + "</section>"]

@@ -103,6 +103,10 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         people,
         sections.context_table(lang),
     ]
+    by_group = measurement.group_gain_table(equated, frame, lang)
+    if by_group is not None:
+        report.tables.insert(report.tables.index(report.table("kenaikan_setara")) + 1,
+                             by_group)
     if equated is not None and not (equated.linked and equated.method):
         measurement.withhold_claims(report.tables)
     return report
