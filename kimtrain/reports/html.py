@@ -91,9 +91,10 @@ def _equating(report, tables: dict[str, Table], lang: str) -> list[str]:
     if equated is None:
         return []
     linked = equated.linked and equated.method
-    box = (f'<div class="box{"" if linked else " warn"}">'
-           f'{escape(t("measure.box.linked" if linked else "measure.box.unlinked", lang=lang))}'
-           "</div>")
+    message = t("measure.box.linked" if linked else "measure.box.unlinked", lang=lang)
+    if equated.linked and not equated.method:  # linked, but too few pairs for a gain
+        message = t(equated.reason or "measure.reason.too_few_pairs", lang=lang)
+    box = f'<div class="box{"" if linked else " warn"}">{escape(message)}</div>'
     parts = [box] + [_table(tables[key], lang) for key in (
         "kenaikan_setara", "kenaikan_setara_kelompok", "kalibrasi_butir")
                      if key in tables and (key == "kenaikan_setara" or len(tables[key].frame))]

@@ -200,6 +200,8 @@ def method_notes(equated: EquatedGain | None, lang: str | None, cuts=()) -> list
     if equated.linked and equated.method:
         notes.append(t(f"measure.explain.method.{equated.method}", lang=lang,
                        boot=equated.bootstrap))
+    elif equated.linked:  # linked, but too few pairs for a gain
+        notes.append(t(equated.reason or "measure.reason.too_few_pairs", lang=lang))
     else:
         notes.append(t("measure.explain.withheld", lang=lang))
     notes.append(t("measure.explain.competency", lang=lang))
