@@ -22,4 +22,5 @@ COMMANDS = (
     "report",
     "certificates",
     "doctor",
+    "cut_score",
 )
