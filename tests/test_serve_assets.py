@@ -119,3 +119,28 @@ def test_a_card_that_could_not_start_asks_for_a_reload(server):
         screenshot(page, "serve-phone-incomplete")
         context.close()
     log.assert_local()
+
+
+@pytest.mark.browser
+def test_the_participant_view_fits_small_and_common_phones(server):
+    """The same page at 360×740 (small Android) and 390×844: no sideways scroll, cards
+    laid out the same; screenshots for a person to compare."""
+    from .browser import PHONE, Network, chromium, screenshot
+
+    _course, process = server
+    log = Network()
+    with chromium() as browser:
+        for width, height in ((360, 740), (390, 844)):
+            context = log.watch(browser.new_context(**{**PHONE, "viewport": {
+                "width": width, "height": height}}))
+            context.set_default_timeout(60_000)
+            page = context.new_page()
+            page.goto(process.url + "voila/render/pretest/pretest.ipynb")
+            page.locator(".kt-identity input").first.wait_for(state="visible")
+            page.locator(".kt-card[data-item]").first.wait_for(state="visible")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            box = page.locator(".kt-identity").bounding_box()
+            assert box and box["width"] <= width and box["x"] >= 0
+            screenshot(page, f"serve-phone-{width}x{height}")
+            context.close()
+    log.assert_local()
