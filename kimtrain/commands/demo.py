@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kimtrain.commands._output import format_points, format_table, say
 from kimtrain.i18n import t
+from kimtrain.i18n.formats import number
 
 
 def score_table(scores, domains: list[str]) -> str:
@@ -16,10 +17,10 @@ def score_table(scores, domains: list[str]) -> str:
     rows = []
     for s in scores:
         row = [s.participant, f"{format_points(s.score)}/{format_points(s.max_points)}",
-               f"{s.percent:.0f}"]
+               number(s.percent, 0)]
         for d in domains:
             pct = s.domain_percent(d)
-            row.append("–" if pct is None else f"{pct:.0f}")
+            row.append("–" if pct is None else number(pct, 0))
         row.append(str(s.pending) if s.pending else "")
         rows.append(row)
     return format_table(header, rows)

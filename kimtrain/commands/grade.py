@@ -7,6 +7,7 @@ import sys
 
 from kimtrain.commands._output import format_points, format_table, say
 from kimtrain.i18n import t
+from kimtrain.i18n.formats import seconds
 
 BAR = 24
 
@@ -44,7 +45,7 @@ def grade(args: argparse.Namespace) -> int:
     say(t("grade.summary", graded=summary.count(GRADED), unchanged=summary.count(UNCHANGED),
           flagged=summary.flagged, not_graded=summary.count(NOT_GRADED),
           manual=summary.needs_manual, missing=summary.count(NOT_SUBMITTED),
-          seconds=f"{summary.seconds:.1f}"))
+          seconds=seconds(summary.seconds)))
     if summary.needs_manual:
         say(t("grade.manual_hint"))
     return 0 if not summary.count(NOT_GRADED) else 2

@@ -17,6 +17,7 @@ from kimtrain.reports.analysis import FormAnalysis, analyse_form
 from kimtrain.reports.data import load_form
 from kimtrain.reports.groups import GroupStats, group_table, participant_frame
 from kimtrain.reports.privacy import Pseudonyms, course_key
+from kimtrain.reports.summary import key_table, summarize
 from kimtrain.reports.tables import Table
 
 __all__ = ["DEFAULT_CUT", "Report", "ReportOptions", "build_report"]
@@ -46,6 +47,7 @@ class Report:
     groups: list[GroupStats]
     tables: list[Table] = field(default_factory=list)
     pseudonyms: Any = None
+    summary: Any = None  # :class:`kimtrain.reports.summary.Summary`
 
     def table(self, key: str) -> Table:
         return next(tb for tb in self.tables if tb.key == key)
@@ -75,14 +77,16 @@ def build_report(course: Course, options: ReportOptions) -> Report:
     names = {p.id: p.nama for p in roster} if options.names else None
     roles = list(forms)
     people = sections.participant_table(frame, forms, pseudonyms, options.cut, lang, names)
+    report.summary = summarize(frame, groups, roles, options.cut, lang)
     report.tables = [
+        key_table(report.summary, roles, options.cut, lang),
+        sections.follow_up(people, frame, pseudonyms, forms, options.cut, lang),
         sections.summary_table(groups[0], forms, options.cut, lang),
         *sections.group_tables(groups, roles, options.cut, lang),
         *sections.rollup_tables(frame, forms, lang),
         *sections.reliability_tables(forms, lang),
         *[tb for role, form in forms.items() for tb in sections.item_tables(role, form, lang)],
         sections.discernment_table(forms, lang),
-        sections.follow_up(people, forms, options.cut, lang),
         people,
         sections.context_table(lang),
     ]
