@@ -31,7 +31,7 @@ def demo(args: argparse.Namespace) -> int:
 
     say(t("demo.start", path=str(Path(args.out).resolve())))
     result = run_demo(args.out, participants=args.participants,
-                      progress=lambda message: say(f"  {message}"))
+                      progress=lambda message: say(f"  {message}"), posttest=args.posttest)
     say()
     say(t("demo.table_title", assessment=result.assessment))
     say(score_table(result.scores, result.domains))
@@ -46,4 +46,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", default="kimtrain-demo", help=t("cli.demo.out"))
     parser.add_argument("--participants", type=int, default=12,
                         help=t("cli.demo.participants"))
+    parser.add_argument("--posttest", action="store_true", help=t("results.cli.demo_posttest"))
     parser.set_defaults(func=demo)

@@ -12,19 +12,17 @@ from kimtrain.i18n import t
 def report(args: argparse.Namespace) -> int:
     from kimtrain.course.layout import open_course
     from kimtrain.reports import ReportOptions, build_report, write_report
-    from kimtrain.reports.tables import cell_text
 
     course = open_course(args.course)
     options = ReportOptions(pre=args.pre, post=args.post, cut=args.cut, names=args.names)
     result = build_report(course, options)
     out = Path(args.out)
     files = write_report(result, out)
-    cohort = result.groups[0]
-    for role, form in result.forms.items():
-        mean = getattr(cohort, f"{role}_mean")
-        say(t("report.cli.summary", n=getattr(cohort, f"n_{role}"), form=form.name,
-              mean=cell_text(mean, "pct", result.lang) + (" %" if mean is not None else "")))
+    for sentence in result.summary.sentences:  # the summary page, in the same words
+        say(f"- {sentence}")
+    say()
     say(t("report.cli.done", count=len(files.all()), path=str(out.resolve())))
+    say(t("results.cli.summary_page", path=str(files.summary.resolve())))
     say(t("report.cli.open", path=str(files.html.resolve())))
     return 0
 

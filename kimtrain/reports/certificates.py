@@ -167,7 +167,9 @@ def _write_codes(path: Path, issued: list[Certificate], lang: str) -> None:
                      ("code", "participant", "name", "kim", "form", "score", "issued",
                       "competencies", "file", "note")])
     for c in issued:
-        writer.writerow([c.code, c.participant, c.name, c.kim, c.form, number(c.score, 1, lang),
-                         long_date(date.fromisoformat(c.issued), lang), "; ".join(c.competencies), c.file,
+        writer.writerow([c.code, c.participant, c.name, c.kim, c.form,
+                         number(c.score, 1, lang),
+                         long_date(date.fromisoformat(c.issued), lang),
+                         "; ".join(c.competencies), c.file,
                          "" if c.on_roster else t("report.reason.not_on_roster", lang=lang)])
     _write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))

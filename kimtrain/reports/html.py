@@ -58,7 +58,7 @@ ol.say li { margin: 3px 0; }
 p.artinya { border-left: 4px solid #1f6f8b; background: #f3f8fa; padding: 3px 8px;
             margin: 6px 0; font-size: 9.5pt; }
 nav.toc { break-after: page; page-break-after: always; }
-nav.toc ol { font-size: 10.5pt; }
+nav.toc ul { font-size: 10.5pt; list-style: none; padding-left: 8px; }
 h2.appendix { border: 0; font-size: 15pt; margin-top: 28px; break-before: page;
               page-break-before: always; }
 @media print { body { padding: 0; } a { color: inherit; text-decoration: none; } }
@@ -259,7 +259,7 @@ def render_html(report, plots: dict[str, bytes]) -> str:
         f'<p class="meta">{escape(_meta(report))}</p>',
         summary_block(report, plots),
         f'<nav class="toc"><h2>{escape(t("results.contents", lang=lang))}</h2>'
-        f"<ol>{contents}</ol></nav>",
+        f"<ul>{contents}</ul></nav>",
         f'<div class="box">{escape(t("report.privacy", lang=lang))}</div>',
         *body,
     ]

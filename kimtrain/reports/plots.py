@@ -98,8 +98,9 @@ def _hbars(report, labels: list[str], series: dict[str, list[float]], title: str
         colours = [COLOURS.get(role, "#1f6f8b")] * len(values)
         if highlight:
             colours = ["#c0392b" if i < highlight else c for i, c in enumerate(colours)]
+        named = role in report.forms and len(series) > 1  # one series needs no legend
         bars = ax.barh(y + shift, values, height, color=colours,
-                       label=_role_label(report, role) if role in report.forms else None)
+                       label=_role_label(report, role) if named else None)
         texts = [signed_text(v, 1, lang) if signed else number(v, 0, lang) for v in values]
         ax.bar_label(bars, labels=texts, fontsize=7, padding=2)
     ax.set_yticks(y, labels, fontsize=8)
@@ -118,7 +119,7 @@ def _hbars(report, labels: list[str], series: dict[str, list[float]], title: str
     ax.set_xlabel(xlabel, fontsize=8)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, frameon=False, loc="lower right")
-    ax.set_title(title, fontsize=10)
+    fig.text(0.01, 0.99, title, ha="left", va="top", fontsize=10)  # never cut off
     return _png(fig)
 
 

@@ -91,7 +91,8 @@ def _group_row(g: GroupStats, lang: str | None, paired: bool = False) -> dict[st
                    band=t(f"report.band.{g.g_band}", lang=lang) if g.g_band else None)
         if paired:  # both tests: the means and rates compare the same people (the pairs)
             row.update(pre_mean=g.pair_pre_mean, post_mean=g.pair_post_mean,
-                       pre_sd=g.pair_pre_sd, post_sd=g.pair_post_sd, mastery_pre=g.pair_mastery_pre, mastery_post=g.pair_mastery_post)
+                       pre_sd=g.pair_pre_sd, post_sd=g.pair_post_sd,
+                       mastery_pre=g.pair_mastery_pre, mastery_post=g.pair_mastery_post)
         if g.paired is not None:
             row.update(diff=g.paired.mean_diff, ci_low=g.paired.ci_low,
                        ci_high=g.paired.ci_high, d_z=g.paired.d_z)
@@ -356,8 +357,6 @@ def follow_up(table: Table, frame: pd.DataFrame, pseudonym, forms: dict[str, For
     columns = [c for c in table.columns if c.id in keep]
     columns.insert(1, Column("reason", t("results.col.reason", lang=lang)))
     columns.append(_col("note", lang=lang))
-    role = "post" if "post" in forms else "pre"
-    return Table("tindak_lanjut", t("results.table.follow_up", lang=lang, cut=f"{cut:g}",
-                                    form=_form_label(role, forms[role], lang)),
+    return Table("tindak_lanjut", t("results.table.follow_up", lang=lang, cut=f"{cut:g}"),
                  columns, rows.reindex(columns=[c.id for c in columns]).reset_index(drop=True),
                  note=t("report.note.follow_up", lang=lang), html_limit=200)

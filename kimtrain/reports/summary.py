@@ -76,6 +76,14 @@ class GroupChange:
     group: str
     diff: float
     n_pairs: int
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+    @property
+    def unsure(self) -> bool:
+        """The 95 % interval of the change includes zero."""
+        return (self.ci_low is not None and self.ci_high is not None
+                and self.ci_low <= 0 <= self.ci_high)
 
 
 @dataclass
@@ -131,7 +139,8 @@ def _weakest(frame: pd.DataFrame, roles: list[str], lang: str | None) -> list[Co
 
 
 def _changes(groups: list[GroupStats]) -> list[GroupChange]:
-    shown = [GroupChange(g.level, g.group, g.paired.mean_diff, g.n_pairs) for g in groups
+    shown = [GroupChange(g.level, g.group, g.paired.mean_diff, g.n_pairs, g.paired.ci_low,
+                         g.paired.ci_high) for g in groups
              if g.level in LEVELS and not g.suppressed and g.group and g.paired is not None
              and g.paired.mean_diff is not None]
     return sorted(shown, key=lambda c: (c.diff, c.level, c.group))
@@ -175,12 +184,13 @@ def _sentences(s: Summary, roles: list[str], cut: float, lang: str) -> list[str]
         out.append(t("results.say.too_few", lang=lang, n=f.n, min=MIN_GROUP))
         return out
     if f.basis == "pairs" and f.diff is not None:
-        out.append(t("results.say.mean_change", lang=lang, pre=_fmt(f.pre_mean, "pct", lang),
-                     post=_fmt(f.post_mean, "pct", lang), diff=_fmt(f.diff, "pp", lang)))
+        change = t("results.say.mean_change", lang=lang, pre=_fmt(f.pre_mean, "pct", lang),
+                   post=_fmt(f.post_mean, "pct", lang), diff=_fmt(f.diff, "pp", lang))
         if f.ci_low is not None and f.ci_high is not None:
             key = ("up" if f.ci_low > 0 else "down" if f.ci_high < 0 else "unsure")
-            out.append(t(f"results.say.ci_{key}", lang=lang, low=_fmt(f.ci_low, "pp", lang),
-                         high=_fmt(f.ci_high, "pp", lang)))
+            change += " " + t(f"results.say.ci_{key}", lang=lang,
+                              low=_fmt(f.ci_low, "pp", lang), high=_fmt(f.ci_high, "pp", lang))
+        out.append(change)
         out.append(t("results.say.mastery_change", lang=lang, cut=f"{cut:g}",
                      pre=_fmt(f.mastery_pre, "share", lang),
                      post=_fmt(f.mastery_post, "share", lang), a=f.masters_pre,
@@ -200,7 +210,8 @@ def _sentences(s: Summary, roles: list[str], cut: float, lang: str) -> list[str]
         out.append(t("results.say.least", lang=lang,
                      level=t(f"results.level.{s.least.level}", lang=lang),
                      group=s.least.group, diff=_fmt(s.least.diff, "pp", lang),
-                     n=s.least.n_pairs))
+                     n=s.least.n_pairs) + (
+            " " + t("results.say.least_unsure", lang=lang) if s.least.unsure else ""))
     elif "pre" in roles and "post" in roles:
         out.append(t("results.say.no_groups", lang=lang, min=MIN_GROUP))
     if s.weakest:

@@ -13,8 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from kimtrain.i18n import t
-from kimtrain.i18n import formats
+from kimtrain.i18n import formats, t
 
 __all__ = ["Column", "Table", "cell_text", "join_reasons"]
 

@@ -1,0 +1,165 @@
+"""The one-page summary: every compared figure is over the same (paired) people, the
+sentences quote exactly the tables' numbers, and uncertainty is said in words."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kimtrain.course.gradebook import cell_scores
+from kimtrain.reports import ReportOptions, build_report, write_report
+from kimtrain.reports.groups import group_table
+from kimtrain.reports.summary import summarize
+from kimtrain.reports.tables import cell_text
+
+from .synth import synth_course
+
+
+@pytest.fixture(scope="module")
+def synth(tmp_path_factory):
+    return synth_course(tmp_path_factory.mktemp("synth") / "kursus", participants=40, items=10,
+                        only_pre=4, only_post=2, small_group=3)
+
+
+@pytest.fixture(scope="module")
+def report(synth):
+    return build_report(synth.course, ReportOptions(pre="pretest", post="posttest"))
+
+
+def _percent(course, form: str) -> pd.Series:
+    """Each participant's score %, through nbgrader's ORM (independent of the report)."""
+    rows = pd.DataFrame([c.to_dict() for c in cell_scores(course, form)])
+    totals = rows.groupby("participant")[["score", "max_points"]].sum()
+    return 100 * totals["score"] / totals["max_points"]
+
+
+def _value(table, label_start: str):
+    frame = table.frame
+    row = frame[frame["measure"].str.startswith(label_start)].iloc[0]
+    return row["value"], row["kind"]
+
+
+def test_every_change_figure_is_over_the_paired_participants(synth, report):
+    pre, post = _percent(synth.course, "pretest"), _percent(synth.course, "posttest")
+    both = pre.index.intersection(post.index)
+    assert len(both) < len(pre) and len(both) < len(post)  # some took one test only
+    key = report.summary.figures
+    assert key.basis == "pairs" and key.n == len(both)
+    assert key.pre_mean == pytest.approx(pre[both].mean())
+    assert key.post_mean == pytest.approx(post[both].mean())
+    assert key.diff == pytest.approx(key.post_mean - key.pre_mean)  # reconciles on the page
+    assert key.mastery_pre == pytest.approx((pre[both] >= 70).mean())
+    assert key.mastery_post == pytest.approx((post[both] >= 70).mean())
+    # the statistics table in the appendix shows the same paired means
+    stats = report.table("ringkasan")
+    assert _value(stats, "Rata-rata pre-test")[0] == pytest.approx(key.pre_mean)
+    assert _value(stats, "Rata-rata post-test")[0] == pytest.approx(key.post_mean)
+    # every group row: the means are over its pairs, and their difference is the change
+    kim = report.frame["kim"]
+    for level_key in ("kelompok_semua", "kelompok_kim", "kelompok_kecamatan"):
+        frame = report.table(level_key).frame
+        shown = frame[frame["diff"].notna()]
+        assert len(shown)
+        for _, row in shown.iterrows():
+            assert row["diff"] == pytest.approx(row["post_mean"] - row["pre_mean"])
+            if level_key == "kelompok_kim":
+                members = [p for p in both if kim.get(p) == row["group"]]
+                assert row["n_pairs"] == len(members)
+                assert row["pre_mean"] == pytest.approx(pre[members].mean())
+                assert row["post_mean"] == pytest.approx(post[members].mean())
+    # domain and competency rows: pre, post and change over the same people
+    for key_name in ("domain_semua", "kompetensi_semua", "domain_kim"):
+        frame = report.table(key_name).frame
+        assert (frame["n_pre"] == frame["n_post"]).all()
+        assert (frame["n_pre"] == frame["n_pairs"]).all()
+        shown = frame[frame["diff"].notna()]
+        assert np.allclose(shown["diff"], shown["post"] - shown["pre"])
+
+
+def test_summary_sentences_quote_the_tables_numbers(report):
+    lang = report.lang
+    key = report.table("angka_utama")
+    f = report.summary.figures
+    sentences = report.summary.sentences
+    assert 5 <= len(sentences) <= 7
+    who, change, mastery = sentences[0], sentences[1], sentences[2]
+    for value, kind in (_value(key, "Peserta terdaftar"), _value(key, "Mengikuti pre-test"),
+                        _value(key, "Mengikuti post-test"), _value(key, "Mengikuti keduanya")):
+        assert cell_text(value, kind, lang) in who
+    for label in ("Rata-rata pre-test", "Rata-rata post-test", "Perubahan rata-rata"):
+        value, kind = _value(key, label)
+        assert cell_text(value, kind, lang) in change, label
+    low, high = _value(key, "Perubahan sebenarnya")[0].split(" … ")
+    assert low in change and high in change
+    for label in ("Mencapai nilai batas 70 pada pre-test", "Mencapai nilai batas 70 pada post"):
+        value, kind = _value(key, label)
+        assert cell_text(value, kind, lang) in mastery
+    assert f"{f.masters_pre} dari {f.n} orang" in mastery
+    # the weakest competencies, by name, with the table's values
+    weak = sentences[3]
+    for competency in report.summary.weakest:
+        value, kind = _value(key, f"Kompetensi lemah: {competency.code}")
+        assert f"{competency.code} {competency.name} ({cell_text(value, kind, lang)})" in weak
+    # the least-improved group, with the group table's change and its number of pairs
+    least = report.summary.least
+    assert least is not None and least.level == "kim"
+    groups = report.table("kelompok_kim").frame
+    row = groups[groups["group"] == least.group].iloc[0]
+    assert row["diff"] == min(groups["diff"].dropna())
+    text = next(s for s in sentences if least.group in s)
+    assert cell_text(row["diff"], "pp", lang) in text and f"{int(row['n_pairs'])} peserta" in text
+    # the recommendation names a module and the follow-up list's length
+    follow = report.table("tindak_lanjut")
+    assert f"dampingi {len(follow.frame)} peserta" in sentences[-1]
+    assert re.search(r"modul \d\d ", sentences[-1])
+
+
+def test_follow_up_includes_people_who_missed_the_post_test(synth, report):
+    pre, post = _percent(synth.course, "pretest"), _percent(synth.course, "posttest")
+    missed = pre.index.difference(post.index)
+    below = post[post < 70].index
+    follow = report.table("tindak_lanjut").frame
+    assert len(follow) == len(missed) + len(below)
+    assert (follow["reason"].str.contains("tidak mengikuti post-test")).sum() == len(missed)
+    assert report.tables[1].key == "tindak_lanjut"  # early: right after the key figures
+
+
+def test_summary_page_is_written_and_leads_the_report(report, tmp_path):
+    files = write_report(report, tmp_path)
+    html = files.html.read_text(encoding="utf-8")
+    page = files.summary.read_text(encoding="utf-8")
+    first = report.summary.sentences[0]
+    assert first in page and first in html
+    assert html.index(first) < html.index("Daftar isi") < html.index("Lampiran A")
+    assert "Lampiran B. Analisis butir soal" in html and html.count("Artinya:") >= 8
+    assert "Analisis butir" not in page  # the summary page is the summary only
+
+
+def _frame(pre: list[float], post: list[float]) -> pd.DataFrame:
+    n = len(pre)
+    return pd.DataFrame({"on_roster": True, "kim": ["KIM A"] * n, "desa": ["Desa A"] * n,
+                         "kecamatan": ["Kec A"] * n, "pre": pre, "post": post},
+                        index=[f"P{i}" for i in range(n)])
+
+
+def test_an_interval_crossing_zero_is_said_in_words():
+    frame = _frame([50, 60, 40, 70, 55, 65], [60, 50, 45, 65, 60, 62])
+    summary = summarize(frame, group_table(frame, 70), ["pre", "post"], 70, "id")
+    f = summary.figures
+    assert f.ci_low < 0 < f.ci_high
+    text = " ".join(summary.sentences)
+    assert "belum cukup untuk memastikan ada perubahan" in text
+    assert "bisa juga nol" in text
+    assert summary.least is not None and summary.least.unsure
+    assert "belum pasti" in text
+
+
+def test_too_few_people_show_no_mean():
+    frame = _frame([50, 60, 40], [60, 70, 45])
+    summary = summarize(frame, group_table(frame, 70), ["pre", "post"], 70, "id")
+    assert summary.figures.pre_mean is None and summary.weakest == []
+    assert any("tidak ditampilkan" in s for s in summary.sentences)
+    assert not any("50" in s or "60" in s for s in summary.sentences)
