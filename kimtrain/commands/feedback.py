@@ -13,6 +13,10 @@ def feedback(args: argparse.Namespace) -> int:
     from kimtrain.feedback import write_feedback
 
     course = open_course(args.course)
+    from kimtrain.commands._hints import check_built, check_graded
+
+    check_built(course, args.name)
+    check_graded(course, args.name)
     paths = write_feedback(course, args.name, reveal=args.reveal, lang=get_language())
     say(t("feedback.done", count=len(paths), path=str(course.root / "feedback")))
     say(t("feedback.revealed") if args.reveal else t("feedback.not_revealed"))

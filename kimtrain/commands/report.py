@@ -14,6 +14,11 @@ def report(args: argparse.Namespace) -> int:
     from kimtrain.reports import ReportOptions, build_report, write_report
 
     course = open_course(args.course)
+    from kimtrain.commands._hints import check_graded
+
+    for option, name in (("--pre", args.pre), ("--post", args.post)):
+        if name:
+            check_graded(course, name, option)
     options = ReportOptions(pre=args.pre, post=args.post, cut=args.cut, names=args.names)
     result = build_report(course, options)
     out = Path(args.out)
