@@ -66,6 +66,7 @@ def serve(args: argparse.Namespace) -> int:
         say(qr_terminal(urls[0]))
     say(t("serve.trainer_here", url=f"http://127.0.0.1:{args.port}/pelatih"))
     say(t("serve.trainer_other", url=f"{urls[0]}pelatih?kunci={key}"))
+    say(t("results.serve.screen", url=f"http://127.0.0.1:{args.port}/pelatih/layar"))
     say(t("serve.stop"))
 
     server = WorkshopServer(

@@ -30,7 +30,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from kimtrain.i18n import get_language, t
 from kimtrain.serve.kernel import COURSE_ENV, SERVER_ENV
-from kimtrain.serve.pages import landing_page, trainer_page
+from kimtrain.serve.pages import landing_page, projector_page, trainer_page
 from kimtrain.serve.status import workshop_status
 from kimtrain.serve.submission import sweep
 
@@ -116,6 +116,16 @@ class TrainerHandler(_Base):
                                 get_language()))
 
 
+class ScreenHandler(TrainerHandler):
+    """``/pelatih/layar``: the projector view — QR code and counts, no names."""
+
+    def get(self, fmt: str | None = None) -> None:
+        if not self._allowed():
+            raise tornado.web.HTTPError(403)
+        self.write(projector_page(self.server.workshop, workshop_status(self.server.workshop),
+                                  self.server.urls, get_language()))
+
+
 class RenderHandler(TornadoVoilaHandler):
     """Voilà's notebook page, for this workshop's notebooks only."""
 
@@ -162,7 +172,8 @@ class WorkshopServer(Voila):
             handlers.append(spec)
         ours = {"server": self}
         return [(r"/", LandingHandler, ours),
-                (r"/pelatih(\.json)?", TrainerHandler, ours), *handlers]
+                (r"/pelatih(\.json)?", TrainerHandler, ours),
+                (r"/pelatih/layar", ScreenHandler, ours), *handlers]
 
     def sweep(self) -> None:
         """Place any submitted sheet whose nbgrader hand-in is missing (a safety net)."""
