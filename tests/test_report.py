@@ -228,7 +228,7 @@ def test_outputs_hold_every_table_and_plot(report, written):
     with zipfile.ZipFile(written.xlsx) as book:
         workbook = book.read("xl/workbook.xml").decode("utf-8")
     sheets = re.findall(r'<sheet name="([^"]+)"', workbook)
-    assert len(sheets) == len(report.tables) + 1  # plus the method notes
+    assert len(sheets) == len(report.tables) + 2  # plus the contents and the method notes
     assert "Butir pre-test" in sheets and "Per kecamatan" in sheets
     assert {p.stem for p in written.csv} == {tb.key for tb in report.tables}
     html = written.html.read_text(encoding="utf-8")

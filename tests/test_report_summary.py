@@ -163,3 +163,44 @@ def test_too_few_people_show_no_mean():
     assert summary.figures.pre_mean is None and summary.weakest == []
     assert any("tidak ditampilkan" in s for s in summary.sentences)
     assert not any("50" in s or "60" in s for s in summary.sentences)
+
+
+def test_workbook_pivots_headers_first_and_a_tidy_long_sheet(synth, report, tmp_path):
+    from openpyxl import load_workbook
+
+    from .synth import SMALL_KIM
+
+    files = write_report(report, tmp_path)
+    book = load_workbook(files.xlsx, read_only=True)
+    names = book.sheetnames
+    assert names[0] == "Daftar isi" and "Data panjang" in names
+    for table in report.tables:  # every data sheet starts with its header row
+        sheet = book[next(n for n in names if n.startswith(
+            _sheet_label(table.key)[:28]))]
+        first = [c.value for c in next(sheet.iter_rows(min_row=1, max_row=1))]
+        assert first[: len(table.columns)] == [c.label for c in table.columns], table.key
+    rows = list(book["Data panjang"].iter_rows(values_only=True))
+    header, data = rows[0], pd.DataFrame(rows[1:], columns=rows[0])
+    assert {"Kode pseudonim", "KIM", "Tes", "Jenis skor", "Kode", "Skor (%)"} <= set(header)
+    assert data["Skor (%)"].map(lambda v: isinstance(v, float)).all()  # numbers, not text
+    # a pivot of the long sheet gives the key figures back
+    both = data[(data["Ikut kedua tes"] == "Ya") & (data["Jenis skor"] == "Total")]
+    means = both.groupby("Tes")["Skor (%)"].mean()
+    assert means["pre"] == pytest.approx(report.summary.figures.pre_mean)
+    assert means["post"] == pytest.approx(report.summary.figures.post_mean)
+    assert SMALL_KIM not in set(data["KIM"].dropna())  # shared: small groups blank
+    internal = build_report(synth.course, ReportOptions(pre="pretest", post="posttest",
+                                                        internal=True))
+    long = internal.table("data_panjang").frame
+    assert SMALL_KIM in set(long["kim"]) and long["kim"].notna().all()
+    assert SMALL_KIM in set(internal.table("peserta").frame["kim"])
+    # CSV for Indonesian Excel: ";" between fields, decimal comma
+    text = (tmp_path / "csv" / "angka_utama.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "Ukuran;Nilai"
+    assert re.search(r"Rata-rata pre-test \(dari 100\);\d+,\d+", text)
+
+
+def _sheet_label(key: str) -> str:
+    from kimtrain.i18n import t
+
+    return t(f"report.sheet.{key}")

@@ -19,7 +19,8 @@ def report(args: argparse.Namespace) -> int:
     for option, name in (("--pre", args.pre), ("--post", args.post)):
         if name:
             check_graded(course, name, option)
-    options = ReportOptions(pre=args.pre, post=args.post, cut=args.cut, names=args.names)
+    options = ReportOptions(pre=args.pre, post=args.post, cut=args.cut, names=args.names,
+                            internal=args.internal)
     result = build_report(course, options)
     out = Path(args.out)
     files = write_report(result, out)
@@ -40,4 +41,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--course", default=".", help=t("cli.course"))
     parser.add_argument("--cut", type=float, default=70.0, help=t("cli.report.cut"))
     parser.add_argument("--names", action="store_true", help=t("cli.report.names"))
+    parser.add_argument("--internal", action="store_true", help=t("results.cli.internal"))
     parser.set_defaults(func=report)

@@ -19,6 +19,7 @@ from kimtrain.reports.groups import GroupStats, group_table, participant_frame
 from kimtrain.reports.privacy import Pseudonyms, course_key
 from kimtrain.reports.summary import key_table, summarize
 from kimtrain.reports.tables import Table
+from kimtrain.reports.tidy import long_table
 
 __all__ = ["DEFAULT_CUT", "Report", "ReportOptions", "build_report"]
 
@@ -33,6 +34,7 @@ class ReportOptions:
     post: str | None = None  # name of the post-test form
     cut: float = DEFAULT_CUT  # mastery cut score, percent
     names: bool = False  # add participants' names to the per-participant sheet
+    internal: bool = False  # the coordinator's own copy: every group label filled in
     lang: str | None = None  # "id" or "en"; None = the language in force
 
 
@@ -76,7 +78,9 @@ def build_report(course: Course, options: ReportOptions) -> Report:
                     pseudonyms=pseudonyms)
     names = {p.id: p.nama for p in roster} if options.names else None
     roles = list(forms)
-    people = sections.participant_table(frame, forms, pseudonyms, options.cut, lang, names)
+    internal = options.internal or options.names
+    people = sections.participant_table(frame, forms, pseudonyms, options.cut, lang, names,
+                                        internal=internal)
     report.summary = summarize(frame, groups, roles, options.cut, lang)
     report.tables = [
         key_table(report.summary, roles, options.cut, lang),
@@ -88,6 +92,7 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         *[tb for role, form in forms.items() for tb in sections.item_tables(role, form, lang)],
         sections.discernment_table(forms, lang),
         people,
+        long_table(frame, forms, pseudonyms, lang, None, internal),  # names: one sheet only
         sections.context_table(lang),
     ]
     return report

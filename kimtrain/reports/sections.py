@@ -163,9 +163,11 @@ def rollup_tables(frame: pd.DataFrame, forms: dict[str, FormAnalysis],
 
 
 def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseudonym,
-                      cut: float, lang: str | None, names: dict[str, str] | None) -> Table:
+                      cut: float, lang: str | None, names: dict[str, str] | None,
+                      internal: bool = False) -> Table:
     """One row per participant under a pseudonym; group labels only for groups of at
-    least the minimum size; subscores only where their α ≥ .60."""
+    least the minimum size (all of them in the coordinator's ``internal`` copy);
+    subscores only where their α ≥ .60."""
     roles = list(forms)
     took = frame[roles].notna().any(axis=1)
     sizes = {level: took.groupby(frame[level]).sum() for level in LEVELS}
@@ -201,7 +203,8 @@ def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseud
         out["name"] = [names.get(pid, "") for pid in part.index]
     for level in LEVELS:
         size = sizes[level]
-        out[level] = [g if g and size.get(g, 0) >= MIN_GROUP else None for g in part[level]]
+        out[level] = [g if g and (internal or size.get(g, 0) >= MIN_GROUP) else None
+                      for g in part[level]]
     for column in columns:
         if column.id in part and column.id not in out:
             out[column.id] = part[column.id]
@@ -353,7 +356,7 @@ def follow_up(table: Table, frame: pd.DataFrame, pseudonym, forms: dict[str, For
     codes = [pseudonym(pid) for pid in need.index]
     rows = people.reindex(codes)
     rows["reason"] = [t(key, lang=lang) for key in need["reason"]]
-    keep = ["pseudonym", "participant_id", "name", *LEVELS, *roles]
+    keep = ["pseudonym", *LEVELS, *roles]  # names stay on the participant sheet only
     columns = [c for c in table.columns if c.id in keep]
     columns.insert(1, Column("reason", t("results.col.reason", lang=lang)))
     columns.append(_col("note", lang=lang))
