@@ -75,6 +75,7 @@ def serve(args: argparse.Namespace) -> int:
                                          for a in workshop.assessments]),
         workshop=workshop, urls=urls, trainer_key=key,
     )
+    server.custom_display_url = urls[0]  # Voilà's own line: the address phones can use
     server.initialize()
     server.start()
     return 0
