@@ -84,3 +84,21 @@ def test_numbers_in_cli_output_use_a_decimal_comma():
 
     assert long_date(date(2026, 12, 4)) == "4 Desember 2026"
     assert percent(1234.56, 1, lang="en") == "1,234.6%" and seconds(2.8, lang="en") == "2.8"
+
+
+def test_the_guide_is_a_day_script_for_a_newcomer(tmp_path):
+    course = init_course(tmp_path / "bimtek-kim-2026")
+    guide = (course.root / "PANDUAN.md").read_text(encoding="utf-8")
+    order = ["## Cara membuka terminal", f'cd "{course.root}"', "## A. Di kantor",
+             "kimtrain roster import", "kimtrain build pretest", "kartu", "## B. Di desa",
+             "hotspot", "kimtrain serve pretest", "QR", "/pelatih/layar", "kimtrain lab",
+             "### Jika ada masalah", "## C. Malam harinya", "kimtrain grade pretest",
+             "kimtrain feedback posttest", "kimtrain report --pre pretest --post posttest",
+             "kimtrain certificates"]
+    positions = [guide.index(part) for part in order]
+    assert positions == sorted(positions)
+    trouble = guide[guide.index("### Jika ada masalah"):guide.index("## C. Malam")]
+    for case in ("data seluler", "tidak memiliki akses internet", "alamat lama",
+                 "Baterai", "lupa", "PIN"):
+        assert case in trouble, case
+    assert "{" not in guide and "}" not in guide  # every placeholder filled

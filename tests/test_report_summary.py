@@ -50,7 +50,10 @@ def test_every_change_figure_is_over_the_paired_participants(synth, report):
     assert key.basis == "pairs" and key.n == len(both)
     assert key.pre_mean == pytest.approx(pre[both].mean())
     assert key.post_mean == pytest.approx(post[both].mean())
-    assert key.diff == pytest.approx(key.post_mean - key.pre_mean)  # reconciles on the page
+    assert key.diff == pytest.approx(key.post_mean - key.pre_mean)  # the same people
+    # and it reconciles as printed: "56,5 → 68,9, +12,4", never "+12,5"
+    assert key.diff_shown == pytest.approx(round(key.post_mean, 1) - round(key.pre_mean, 1))
+    assert abs(key.diff_shown - key.diff) <= 0.051
     assert key.mastery_pre == pytest.approx((pre[both] >= 70).mean())
     assert key.mastery_post == pytest.approx((post[both] >= 70).mean())
     # the statistics table in the appendix shows the same paired means

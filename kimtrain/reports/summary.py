@@ -58,6 +58,15 @@ class KeyFigures:
     def latest(self) -> str:
         return "pre" if self.basis == "pre" else "post"
 
+    @property
+    def diff_shown(self) -> float | None:
+        """The change as the page prints it: the difference of the two means as printed
+        (one decimal), so "56,5 → 68,9" never reads "+12,5". The exact change and its
+        interval are in the statistics appendix."""
+        if self.pre_mean is None or self.post_mean is None or self.diff is None:
+            return None
+        return round(round(self.post_mean, 1) - round(self.pre_mean, 1), 1)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -185,7 +194,7 @@ def _sentences(s: Summary, roles: list[str], cut: float, lang: str) -> list[str]
         return out
     if f.basis == "pairs" and f.diff is not None:
         change = t("results.say.mean_change", lang=lang, pre=_fmt(f.pre_mean, "pct", lang),
-                   post=_fmt(f.post_mean, "pct", lang), diff=_fmt(f.diff, "pp", lang))
+                   post=_fmt(f.post_mean, "pct", lang), diff=_fmt(f.diff_shown, "pp", lang))
         if f.ci_low is not None and f.ci_high is not None:
             key = ("up" if f.ci_low > 0 else "down" if f.ci_high < 0 else "unsure")
             change += " " + t(f"results.say.ci_{key}", lang=lang,
@@ -258,7 +267,7 @@ def key_table(summary: Summary, roles: list[str], cut: float, lang: str) -> Tabl
     for role in roles:
         add(f"mean_{role}", getattr(f, f"{role}_mean"), "pct")
     if f.basis == "pairs":
-        add("diff", f.diff, "pp")
+        add("diff", f.diff_shown, "pp")
         add("ci", None if f.ci_low is None else
             f"{_fmt(f.ci_low, 'pp', lang)} … {_fmt(f.ci_high, 'pp', lang)}", "text")
     for role in roles:
