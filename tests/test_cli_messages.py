@@ -90,8 +90,10 @@ def test_the_guide_is_a_day_script_for_a_newcomer(tmp_path):
     course = init_course(tmp_path / "bimtek-kim-2026")
     guide = (course.root / "PANDUAN.md").read_text(encoding="utf-8")
     order = ["## Cara membuka terminal", f'cd "{course.root}"', "## A. Di kantor",
-             "kimtrain roster import", "kimtrain build pretest", "kartu", "## B. Di desa",
-             "hotspot", "kimtrain serve pretest", "QR", "/pelatih/layar", "kimtrain lab",
+             "kimtrain roster import", "kimtrain build pretest", "**Kartu peserta.**",
+             "## B. Di desa",
+             "**Nyalakan hotspot**", "**Nyalakan server**", "**Tampilkan QR", "/pelatih/layar",
+             "kimtrain lab",
              "### Jika ada masalah", "## C. Malam harinya", "kimtrain grade pretest",
              "kimtrain feedback posttest", "kimtrain report --pre pretest --post posttest",
              "kimtrain certificates"]
