@@ -84,7 +84,10 @@ def _hbars(report, labels: list[str], series: dict[str, list[float]], title: str
     rows = max(len(labels), 1)
     per_row = 0.22 * max(len(series), 1) + 0.1
     left = min(0.35 + 0.062 * max((len(x) for x in labels), default=8), 4.2)
-    fig = _figure(7.2, max(1.8, per_row * rows + 1.0), left=left, bottom=0.5, right=0.5)
+    legend = cut or len(series) > 1
+    bottom = 0.85 if legend else 0.5  # the legend goes under the axis, never over a bar
+    fig = _figure(7.2, max(1.8, per_row * rows + 0.5 + bottom), left=left, bottom=bottom,
+                  right=0.5)
     ax = fig.add_subplot()
     if not labels:
         ax.text(0.5, 0.5, t(empty, lang=lang), ha="center", va="center", fontsize=9)
@@ -117,8 +120,9 @@ def _hbars(report, labels: list[str], series: dict[str, list[float]], title: str
         ax.axvline(report.options.cut, color="#b33", linestyle="--", linewidth=1,
                    label=t("report.plot.cut", lang=lang, cut=f"{report.options.cut:g}"))
     ax.set_xlabel(xlabel, fontsize=8)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7, frameon=False, loc="lower right")
+    handles, names = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, names, fontsize=7, frameon=False, loc="lower center", ncol=3)
     fig.text(0.01, 0.99, title, ha="left", va="top", fontsize=10)  # never cut off
     return _png(fig)
 
