@@ -158,6 +158,12 @@ def test_an_interval_crossing_zero_is_said_in_words():
     assert "bisa juga nol" in text
     assert summary.least is not None and summary.least.unsure
     assert "belum pasti" in text
+    from kimtrain.reports.sections import group_tables
+
+    groups = group_table(frame, 70)
+    (kim,) = [tb for tb in group_tables(groups, ["pre", "post"], 70, "id")
+              if tb.key == "kelompok_kim"]
+    assert "mencakup nol" in kim.frame.iloc[0]["note"]
 
 
 def test_too_few_people_show_no_mean():

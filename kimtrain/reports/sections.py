@@ -99,6 +99,11 @@ def _group_row(g: GroupStats, lang: str | None, paired: bool = False) -> dict[st
     else:
         row.update(n_pre=None, n_post=None, n_pairs=None)
     row["note"] = join_reasons(g.reasons, lang)
+    p = g.paired
+    if p is not None and p.ci_low is not None and p.ci_high is not None \
+            and p.ci_low <= 0 <= p.ci_high:  # say it where the interval is shown
+        row["note"] = "; ".join(x for x in (row["note"], t("results.note.ci_zero", lang=lang))
+                                if x)
     return row
 
 
