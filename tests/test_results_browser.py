@@ -66,8 +66,16 @@ def test_report_opens_on_the_summary_at_1280(browser, demo):
     summary = _open(browser, LAPTOP, out / "laporan" / "ringkasan.html")
     assert summary.locator("ol.say li").count() == sentences.count()
     screenshot(summary, "results-summary-page-1280")
+    pdf = summary.pdf(format="A4", print_background=True)
+    assert _pages(pdf) == 1  # the summary prints on one A4 page
     page.context.close()
     summary.context.close()
+
+
+def _pages(pdf: bytes) -> int:
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
 def test_feedback_opens_on_the_short_card_at_390(browser, demo):

@@ -53,6 +53,9 @@ figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 8pt; color: #555; }
 ol.method li { margin: 2px 0; font-size: 9pt; }
 section.summary { break-after: page; page-break-after: always; }
+section.summary figure img { max-height: 50mm; width: auto; }
+@media print { section.summary ol.say { font-size: 9.5pt; }
+               section.summary table { font-size: 7.5pt; } }
 ol.say { font-size: 11pt; line-height: 1.45; padding-left: 20px; margin: 6px 0 10px; }
 ol.say li { margin: 3px 0; }
 p.artinya { border-left: 4px solid #1f6f8b; background: #f3f8fa; padding: 3px 8px;
@@ -110,7 +113,8 @@ def _meaning(text: str) -> str:
 
 
 def summary_block(report, plots: dict[str, bytes], *, page_link: bool = True) -> str:
-    """The one-page summary: the sentences, the key figures and two charts."""
+    """The one-page summary: the sentences, the key figures and the change per group
+    (it prints on one A4 page)."""
     lang = report.lang
     summary = report.summary
     sentences = "".join(f"<li>{escape(x)}</li>" for x in summary.sentences)
@@ -118,9 +122,8 @@ def summary_block(report, plots: dict[str, bytes], *, page_link: bool = True) ->
              f'<h2>{escape(t("results.section.summary", lang=lang))}</h2>',
              f'<ol class="say">{sentences}</ol>',
              _table(report.table("angka_utama"), lang)]
-    if "perubahan" in plots:
+    if "perubahan" in plots:  # the weakest competencies are named in the sentences
         parts.append(_figure(plots["perubahan"], t("results.plot.changes", lang=lang)))
-    parts.append(_figure(plots["kompetensi"], t("results.caption.competencies", lang=lang)))
     if page_link:
         parts.append(f'<p class="note">{escape(t("results.summary_page", lang=lang))}</p>')
     parts.append("</section>")
