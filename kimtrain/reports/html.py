@@ -245,7 +245,8 @@ def render_html(report, plots: dict[str, bytes]) -> str:
                 _table(tables["subskor"], lang), title_key="results.section.appendix_a",
                 meaning=t("results.mean.appendix_a", lang=lang)),
         section("lampiran_b", _figure(plots["butir"], t("report.plot.items", lang=lang)),
-                *some("butir_"), *some("opsi_"),
+                *some("butir_"),
+                f'<p class="note">{escape(t("results.note.options_in_xlsx", lang=lang))}</p>',
                 f"<h3>{escape(t('report.section.discernment', lang=lang))}</h3>"
                 f"<p>{escape(t('report.intro.discernment', lang=lang))}</p>",
                 _table(tables["diskriminasi"], lang), title_key="results.section.appendix_b",
