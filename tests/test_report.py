@@ -232,7 +232,7 @@ def test_outputs_hold_every_table_and_plot(report, written):
     assert "Butir pre-test" in sheets and "Per kecamatan" in sheets
     assert {p.stem for p in written.csv} == {tb.key for tb in report.tables}
     html = written.html.read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") == 7  # the summary repeats two charts
+    assert html.count("data:image/png;base64,") == 6  # the summary repeats the change chart
     assert "@page { size: A4" in html
     assert not UNTRANSLATED.search(html)  # every text is translated
     assert "Indeks Literasi Digital" in html and "persepsi diri" in html
