@@ -213,3 +213,22 @@ def _sheet_label(key: str) -> str:
     from kimtrain.i18n import t
 
     return t(f"report.sheet.{key}")
+
+
+def test_the_gain_source_can_change_and_unlinked_tests_are_said():
+    from types import SimpleNamespace
+
+    frame = _frame([40, 50, 45, 55, 60, 50], [60, 70, 62, 75, 80, 66])
+    groups = group_table(frame, 70)
+    linked = SimpleNamespace(linked=True, method="rasch", pre_mean=48.0, post_mean=66.0,
+                             gain=18.0, ci_low=12.0, ci_high=24.0)
+    summary = summarize(frame, groups, ["pre", "post"], 70, "id", equated=linked)
+    f = summary.figures
+    assert (f.pre_mean, f.post_mean, f.diff, f.scale) == (48.0, 66.0, 18.0, "rasch")
+    assert "dari 48,0 menjadi 66,0" in summary.sentences[1]
+    assert "+12,0 dan +24,0" in summary.sentences[1] and "model Rasch" in summary.sentences[1]
+    unlinked = SimpleNamespace(linked=False, method=None, gain=None)
+    summary = summarize(frame, groups, ["pre", "post"], 70, "id", equated=unlinked)
+    assert summary.figures.scale == "unlinked"
+    assert "tidak ditautkan" in summary.sentences[1]
+    assert "hampir pasti" not in summary.sentences[1]

@@ -53,6 +53,10 @@ class KeyFigures:
     diff: float | None = None  # post − pre, percentage points
     ci_low: float | None = None
     ci_high: float | None = None
+    # how the two tests were put on one scale: a method name ("rasch", …) when the
+    # change comes from equated scores; "unlinked" when the forms are not linked, so
+    # the raw change may be a difference between the tests; None: nothing known
+    scale: str | None = None
 
     @property
     def latest(self) -> str:
@@ -113,8 +117,12 @@ def _people(frame: pd.DataFrame, roles: list[str]) -> tuple[str, pd.DataFrame]:
 
 
 def key_figures(frame: pd.DataFrame, cohort: GroupStats, roles: list[str],
-                cut: float) -> KeyFigures:
-    """The headline numbers over the same people (the pairs when there are two tests)."""
+                cut: float, equated: Any = None) -> KeyFigures:
+    """The headline numbers over the same people (the pairs when there are two tests).
+    ``equated`` (an equated gain with ``linked``, ``method``, ``pre_mean``, ``post_mean``,
+    ``gain``, ``ci_low``, ``ci_high`` over the same pairs) replaces the raw means and
+    change when the forms are linked; when they are not, the figures stay raw and
+    ``scale`` says so."""
     basis, people = _people(frame, roles)
     n = len(people)
     values: dict[str, Any] = {}
@@ -127,6 +135,14 @@ def key_figures(frame: pd.DataFrame, cohort: GroupStats, roles: list[str],
         if basis == "pairs" and cohort.paired is not None:
             values.update(diff=cohort.paired.mean_diff, ci_low=cohort.paired.ci_low,
                           ci_high=cohort.paired.ci_high)
+        if basis == "pairs" and equated is not None:
+            if getattr(equated, "linked", False) and getattr(equated, "method", None) \
+                    and getattr(equated, "gain", None) is not None:
+                values.update(pre_mean=equated.pre_mean, post_mean=equated.post_mean,
+                              diff=equated.gain, ci_low=equated.ci_low,
+                              ci_high=equated.ci_high, scale=equated.method)
+            else:
+                values["scale"] = "unlinked"
     return KeyFigures(basis, cohort.enrolled, cohort.n_pre, cohort.n_post, cohort.n_pairs, n,
                       **values)
 
@@ -195,10 +211,15 @@ def _sentences(s: Summary, roles: list[str], cut: float, lang: str) -> list[str]
     if f.basis == "pairs" and f.diff is not None:
         change = t("results.say.mean_change", lang=lang, pre=_fmt(f.pre_mean, "pct", lang),
                    post=_fmt(f.post_mean, "pct", lang), diff=_fmt(f.diff_shown, "pp", lang))
-        if f.ci_low is not None and f.ci_high is not None:
+        if f.scale == "unlinked":  # a raw change between two unlinked tests: say so
+            change += " " + t("results.say.unlinked", lang=lang)
+        elif f.ci_low is not None and f.ci_high is not None:
             key = ("up" if f.ci_low > 0 else "down" if f.ci_high < 0 else "unsure")
             change += " " + t(f"results.say.ci_{key}", lang=lang,
                               low=_fmt(f.ci_low, "pp", lang), high=_fmt(f.ci_high, "pp", lang))
+            if f.scale:
+                change += " " + t("results.say.equated", lang=lang,
+                                  method=t(f"results.scale.{f.scale}", lang=lang))
         out.append(change)
         out.append(t("results.say.mastery_change", lang=lang, cut=f"{cut:g}",
                      pre=_fmt(f.mastery_pre, "share", lang),
@@ -234,9 +255,9 @@ def _sentences(s: Summary, roles: list[str], cut: float, lang: str) -> list[str]
 
 
 def summarize(frame: pd.DataFrame, groups: list[GroupStats], roles: list[str], cut: float,
-              lang: str) -> Summary:
+              lang: str, equated: Any = None) -> Summary:
     """Key figures, weakest competencies, the least-improved group and the sentences."""
-    figures = key_figures(frame, groups[0], roles, cut)
+    figures = key_figures(frame, groups[0], roles, cut, equated)
     summary = Summary(figures)
     if figures.n >= MIN_GROUP:
         summary.weakest = _weakest(frame, roles, lang)
