@@ -21,4 +21,5 @@ COMMANDS = (
     "serve",
     "report",
     "certificates",
+    "cut_score",
 )

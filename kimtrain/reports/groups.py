@@ -106,7 +106,14 @@ def _mean_sd(values: np.ndarray) -> tuple[float | None, float | None]:
     return float(values.mean()), (float(values.std(ddof=1)) if len(values) > 1 else None)
 
 
-def group_stats(frame: pd.DataFrame, level: str, group: str, cut: float) -> GroupStats:
+def role_cut(cut: float | dict[str, float], role: str) -> float:
+    """The cut of one form: one number for both, or one per role (each form's own cut
+    set by judges)."""
+    return cut[role] if isinstance(cut, dict) else cut
+
+
+def group_stats(frame: pd.DataFrame, level: str, group: str,
+                cut: float | dict[str, float]) -> GroupStats:
     """The statistics of the participants in ``frame`` (already the group's rows)."""
     enrolled = int(frame["on_roster"].sum())
     stats = GroupStats(level, group, enrolled)
@@ -129,7 +136,8 @@ def group_stats(frame: pd.DataFrame, level: str, group: str, cut: float) -> Grou
         mean, sd = _mean_sd(values[took])
         setattr(stats, f"{role}_mean", mean)
         setattr(stats, f"{role}_sd", sd)
-        setattr(stats, f"mastery_{role}", float((values[took] >= cut).mean()))
+        setattr(stats, f"mastery_{role}",
+                float((values[took] >= role_cut(cut, role)).mean()))
     if "pre" in frame and "post" in frame:
         if stats.n_pairs < MIN_GROUP:
             stats.reasons.append("report.reason.small_pairs")
@@ -137,8 +145,8 @@ def group_stats(frame: pd.DataFrame, level: str, group: str, cut: float) -> Grou
             stats.paired = paired_stats(pre[both], post[both])
             stats.pair_pre_mean, stats.pair_pre_sd = _mean_sd(pre[both])
             stats.pair_post_mean, stats.pair_post_sd = _mean_sd(post[both])
-            stats.pair_mastery_pre = float((pre[both] >= cut).mean())
-            stats.pair_mastery_post = float((post[both] >= cut).mean())
+            stats.pair_mastery_pre = float((pre[both] >= role_cut(cut, "pre")).mean())
+            stats.pair_mastery_post = float((post[both] >= role_cut(cut, "post")).mean())
             if stats.paired.reason:
                 stats.reasons.append(stats.paired.reason)
             stats.g, reason = class_gain(float(pre[both].mean()), float(post[both].mean()))
@@ -152,7 +160,7 @@ def group_stats(frame: pd.DataFrame, level: str, group: str, cut: float) -> Grou
     return stats
 
 
-def group_table(frame: pd.DataFrame, cut: float) -> list[GroupStats]:
+def group_table(frame: pd.DataFrame, cut: float | dict[str, float]) -> list[GroupStats]:
     """The cohort first, then every group of every level in name order."""
     out = [group_stats(frame, "cohort", "", cut)]
     for level in LEVELS:

@@ -197,6 +197,22 @@ def _items_meaning(report) -> str:
     return t("results.mean.items", lang=lang, flagged=flagged, total=total)
 
 
+def _equating(report, tables: dict[str, Table], lang: str) -> list[str]:
+    """The equated gain and the item calibration (issue 11), after the summary."""
+    equated = report.equated
+    if equated is None:
+        return []
+    linked = equated.linked and equated.method
+    box = (f'<div class="box{"" if linked else " warn"}">'
+           f'{escape(t("measure.box.linked" if linked else "measure.box.unlinked", lang=lang))}'
+           "</div>")
+    parts = [box] + [_table(tables[key], lang) for key in (
+        "kenaikan_setara", "kenaikan_setara_kelompok", "kalibrasi_butir")
+                     if key in tables and (key == "kenaikan_setara" or len(tables[key].frame))]
+    return [f'<section id="equating"><h2>{escape(t("measure.section", lang=lang))}</h2>'
+            f'<p>{escape(t("measure.intro", lang=lang))}</p>' + "\n".join(parts) + "</section>"]
+
+
 def render_html(report, plots: dict[str, bytes]) -> str:
     """The whole report as one HTML document: the summary first, then the contents, the
     parts a coordinator acts on, and the statistics and item analysis as appendices."""
@@ -223,8 +239,19 @@ def render_html(report, plots: dict[str, bytes]) -> str:
                 if key.startswith(prefix) and tb.in_html]
 
     context_label = t("report.context_label", lang=lang)
-    method = "".join(f"<li>{escape(t(f'report.method.{i}', lang=lang))}</li>"
-                     for i in range(1, METHOD_NOTES + 1))
+    from kimtrain.reports.measurement import method_notes
+
+    linking = method_notes(report.equated, lang, list(report.cuts.values()))
+    method = "".join(f"<li>{escape(text)}</li>" for text in [
+        *linking, *(t(f"report.method.{i}", lang=lang) for i in range(1, METHOD_NOTES + 1))])
+
+    def listed(key: str, title: str, html: list[str]) -> str:
+        """A section made elsewhere, numbered in the contents like the others."""
+        if not html:
+            return ""
+        toc.append((key, f"{len(toc) + 1}. {title}"))
+        return "\n".join(html)
+
     follow = tables["tindak_lanjut"]
     body = [
         section("follow_up", _table(follow, lang), title_key="results.section.follow_up",
@@ -232,6 +259,7 @@ def render_html(report, plots: dict[str, bytes]) -> str:
         section("groups", *([_figure(plots["perubahan"], t("results.plot.changes", lang=lang))]
                             if "perubahan" in plots else []), *some("kelompok_"),
                 meaning=_groups_meaning(report)),
+        listed("equating", t("measure.section", lang=lang), _equating(report, tables, lang)),
         section("domains", _figure(plots["domain"], t("report.plot.domains", lang=lang)),
                 *some("domain_"), meaning=_domains_meaning(report)),
         section("competencies",

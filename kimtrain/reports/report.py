@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -15,6 +15,7 @@ from kimtrain.i18n import get_language
 from kimtrain.reports import sections
 from kimtrain.reports.analysis import FormAnalysis, analyse_form
 from kimtrain.reports.data import load_form
+from kimtrain.reports.equating import EquatedGain
 from kimtrain.reports.groups import GroupStats, group_table, participant_frame
 from kimtrain.reports.privacy import Pseudonyms, course_key
 from kimtrain.reports.summary import key_table, summarize
@@ -32,7 +33,9 @@ class ReportOptions:
 
     pre: str | None = None  # name of the pre-test form
     post: str | None = None  # name of the post-test form
-    cut: float = DEFAULT_CUT  # mastery cut score, percent
+    # mastery cut score, percent; None = the cut set by judges (kimtrain cut-score), else
+    # the provisional DEFAULT_CUT, and the report says which
+    cut: float | None = None
     names: bool = False  # add participants' names to the per-participant sheet
     internal: bool = False  # the coordinator's own copy: every group label filled in
     lang: str | None = None  # "id" or "en"; None = the language in force
@@ -50,6 +53,9 @@ class Report:
     tables: list[Table] = field(default_factory=list)
     pseudonyms: Any = None
     summary: Any = None  # :class:`kimtrain.reports.summary.Summary`
+    equated: EquatedGain | None = None  # the gain on one scale (issue 11); None: one form
+    cut_info: Any = None  # standard_setting.CutScore: which cut, and how it was set
+    cuts: dict[str, Any] = field(default_factory=dict)  # role -> that form's own CutScore
 
     def table(self, key: str) -> Table:
         return next(tb for tb in self.tables if tb.key == key)
@@ -65,28 +71,39 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         raise CourseError("report.no_forms")
     if options.pre and options.pre == options.post:
         raise CourseError("report.same_form", name=options.pre)
-    if not 0 < options.cut <= 100:
+    if options.cut is not None and not 0 < options.cut <= 100:
         raise CourseError("report.bad_cut", cut=options.cut)
+    from kimtrain.reports.standard_setting import cut_for
+
+    cuts = {role: cut_for(course, name, options.cut)
+            for role, name in (("pre", options.pre), ("post", options.post)) if name}
+    cut_info = cuts.get("post") or cuts["pre"]  # the headline cut: the latest form's
+    options = replace(options, cut=cut_info.cut)
+    role_cuts = {role: c.cut for role, c in cuts.items()}
     lang = options.lang or get_language()
     forms = {role: analyse_form(load_form(course, name))
              for role, name in (("pre", options.pre), ("post", options.post)) if name}
+    from kimtrain.reports import measurement
+
+    equated = measurement.measure(course, forms)
     roster = load_roster(course)
     frame = participant_frame(roster, forms)
-    groups = group_table(frame, options.cut)
+    groups = group_table(frame, role_cuts)
     pseudonyms = Pseudonyms(course_key(course))
     report = Report(course, options, lang, date.today(), forms, frame, groups,
-                    pseudonyms=pseudonyms)
+                    pseudonyms=pseudonyms, equated=equated, cut_info=cut_info, cuts=cuts)
     names = {p.id: p.nama for p in roster} if options.names else None
     roles = list(forms)
     internal = options.internal or options.names
-    people = sections.participant_table(frame, forms, pseudonyms, options.cut, lang, names,
+    people = sections.participant_table(frame, forms, pseudonyms, role_cuts, lang, names,
                                         internal=internal)
-    report.summary = summarize(frame, groups, roles, options.cut, lang)
+    report.summary = summarize(frame, groups, roles, role_cuts, lang, equated)
     report.tables = [
-        key_table(report.summary, roles, options.cut, lang),
-        sections.follow_up(people, frame, pseudonyms, forms, options.cut, lang),
-        sections.summary_table(groups[0], forms, options.cut, lang),
-        *sections.group_tables(groups, roles, options.cut, lang),
+        key_table(report.summary, roles, role_cuts, lang),
+        sections.follow_up(people, frame, pseudonyms, forms, role_cuts, lang),
+        sections.summary_table(groups[0], forms, role_cuts, lang),
+        *measurement.equating_tables(equated, lang),
+        *sections.group_tables(groups, roles, role_cuts, lang),
         *sections.rollup_tables(frame, forms, lang),
         *sections.reliability_tables(forms, lang),
         *[tb for role, form in forms.items() for tb in sections.item_tables(role, form, lang)],
@@ -95,4 +112,10 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         long_table(frame, forms, pseudonyms, lang, None, internal),  # names: one sheet only
         sections.context_table(lang),
     ]
+    by_group = measurement.group_gain_table(equated, frame, lang)
+    if by_group is not None:
+        report.tables.insert(report.tables.index(report.table("kenaikan_setara")) + 1,
+                             by_group)
+    if equated is not None and not (equated.linked and equated.method):
+        measurement.withhold_claims(report.tables)
     return report

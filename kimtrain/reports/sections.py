@@ -10,7 +10,7 @@ import pandas as pd
 from kimtrain.i18n import t
 from kimtrain.reports.analysis import FormAnalysis
 from kimtrain.reports.context import ILD, ILD_PILLARS
-from kimtrain.reports.groups import LEVELS, GroupStats, rollup
+from kimtrain.reports.groups import LEVELS, GroupStats, role_cut, rollup
 from kimtrain.reports.privacy import MIN_GROUP
 from kimtrain.reports.tables import Column, Table, join_reasons
 
@@ -30,7 +30,7 @@ def _form_label(role: str, form: FormAnalysis, lang: str | None) -> str:
 
 
 def summary_table(cohort: GroupStats, forms: dict[str, FormAnalysis],
-                  cut: float, lang: str | None) -> Table:
+                  cut: float | dict[str, float], lang: str | None) -> Table:
     """The cohort's statistics as label/value rows, each with what it means. With two
     tests the means, SDs and mastery rates are over the pairs, like the change."""
     from kimtrain.reports.meaning import stat_meaning
@@ -41,7 +41,7 @@ def summary_table(cohort: GroupStats, forms: dict[str, FormAnalysis],
 
     def add(key: str, value: Any, kind: str, **params: Any) -> None:
         rows.append({"measure": t(f"report.sum.{key}", lang=lang, **params),
-                     "value": value, "kind": kind,
+                     "value": value, "kind": kind, "key": key,
                      "meaning": stat_meaning(key, value, lang or "id", low=ci[0], high=ci[1])})
 
     add("enrolled", cohort.enrolled, "int")
@@ -56,7 +56,7 @@ def summary_table(cohort: GroupStats, forms: dict[str, FormAnalysis],
         add(f"mean_{role}", getattr(cohort, f"{prefix}{role}_mean"), "pct")
         add(f"sd_{role}", getattr(cohort, f"{prefix}{role}_sd"), "pct")
         add(f"mastery_{role}", getattr(cohort, f"{prefix}mastery_{role}"), "share",
-            cut=f"{cut:g}")
+            cut=f"{role_cut(cut, role):g}")
     if cohort.paired is not None:
         p = cohort.paired
         add("diff", p.mean_diff, "pp")
@@ -69,7 +69,7 @@ def summary_table(cohort: GroupStats, forms: dict[str, FormAnalysis],
         add("band", t(f"report.band.{cohort.g_band}", lang=lang) if cohort.g_band else None,
             "text")
         add("c", cohort.c_mean, "num2")
-    frame = pd.DataFrame(rows, columns=["measure", "value", "meaning", "kind"])
+    frame = pd.DataFrame(rows, columns=["measure", "value", "meaning", "kind", "key"])
     note = join_reasons(cohort.reasons, lang)
     if paired:
         note = (note + " " if note else "") + t("results.note.pairs", lang=lang)
@@ -107,7 +107,7 @@ def _group_row(g: GroupStats, lang: str | None, paired: bool = False) -> dict[st
     return row
 
 
-def group_tables(groups: list[GroupStats], roles: list[str], cut: float,
+def group_tables(groups: list[GroupStats], roles: list[str], cut: float | dict[str, float],
                  lang: str | None) -> list[Table]:
     columns = [_col("group", lang=lang), _col("enrolled", "int", lang=lang)]
     for role in roles:
@@ -122,7 +122,8 @@ def group_tables(groups: list[GroupStats], roles: list[str], cut: float,
                     _col("g", "num2", lang=lang), _col("band", lang=lang),
                     _col("c", "num2", lang=lang)]
     for role in roles:
-        columns.append(_col(f"mastery_{role}", "share", lang=lang, cut=f"{cut:g}"))
+        columns.append(_col(f"mastery_{role}", "share", lang=lang,
+                            cut=f"{role_cut(cut, role):g}"))
     columns.append(_col("note", lang=lang))
     tables = []
     for level in ("cohort", *LEVELS):
@@ -168,8 +169,8 @@ def rollup_tables(frame: pd.DataFrame, forms: dict[str, FormAnalysis],
 
 
 def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseudonym,
-                      cut: float, lang: str | None, names: dict[str, str] | None,
-                      internal: bool = False) -> Table:
+                      cut: float | dict[str, float], lang: str | None,
+                      names: dict[str, str] | None, internal: bool = False) -> Table:
     """One row per participant under a pseudonym; group labels only for groups of at
     least the minimum size (all of them in the coordinator's ``internal`` copy);
     subscores only where their α ≥ .60."""
@@ -183,7 +184,8 @@ def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseud
     columns += [Column(role, _form_label(role, forms[role], lang), "pct") for role in roles]
     if len(roles) == 2:
         columns += [_col("gain", "pp", lang=lang), _col("c_person", "num2", lang=lang)]
-    columns += [_col(f"mastered_{role}", "bool", lang=lang, cut=f"{cut:g}") for role in roles]
+    columns += [_col(f"mastered_{role}", "bool", lang=lang, cut=f"{role_cut(cut, role):g}")
+                for role in roles]
     for role, form in forms.items():
         for kind, prefix, values in (("domain", "dom", form.domains),
                                      ("competency", "comp", form.competencies)):
@@ -193,11 +195,6 @@ def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseud
                     columns.append(Column(f"{role}_{prefix}_{code}",
                                           f"{label} ({t(f'report.role.short.{role}', lang=lang)})",
                                           "pct"))
-        for result in form.discernment:
-            if result.per_participant:
-                columns.append(Column(f"{role}_disc_{result.set}", t(
-                    "report.col.discernment_of", lang=lang, set=result.set,
-                    form=t(f"report.role.short.{role}", lang=lang)), "num2"))
     columns.append(_col("note", lang=lang))
     has_result = frame[roles].notna().any(axis=1)
     part = frame[has_result]
@@ -219,7 +216,8 @@ def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseud
 
         out["c_person"] = normalized_change(part["pre"].to_numpy(), part["post"].to_numpy())
     for role in roles:
-        out[f"mastered_{role}"] = [None if v != v else bool(v >= cut) for v in part[role]]
+        out[f"mastered_{role}"] = [None if v != v else bool(v >= role_cut(cut, role))
+                                   for v in part[role]]
     out["note"] = _participant_notes(part, roles, lang)
     out = out.sort_values("pseudonym").reset_index(drop=True)
     return Table("peserta", t("report.table.participants", lang=lang), columns,
@@ -350,7 +348,7 @@ def context_table(lang: str | None) -> Table:
 
 
 def follow_up(table: Table, frame: pd.DataFrame, pseudonym, forms: dict[str, FormAnalysis],
-              cut: float, lang: str | None) -> Table:
+              cut: float | dict[str, float], lang: str | None) -> Table:
     """Participants who need a follow-up — below the cut on the latest test they took, or
     missing the post-test — lowest first, with the reason (pseudonyms only)."""
     from kimtrain.reports.summary import follow_up_frame
@@ -365,6 +363,7 @@ def follow_up(table: Table, frame: pd.DataFrame, pseudonym, forms: dict[str, For
     columns = [c for c in table.columns if c.id in keep]
     columns.insert(1, Column("reason", t("results.col.reason", lang=lang)))
     columns.append(_col("note", lang=lang))
-    return Table("tindak_lanjut", t("results.table.follow_up", lang=lang, cut=f"{cut:g}"),
+    latest = role_cut(cut, "post" if "post" in forms else "pre")
+    return Table("tindak_lanjut", t("results.table.follow_up", lang=lang, cut=f"{latest:g}"),
                  columns, rows.reindex(columns=[c.id for c in columns]).reset_index(drop=True),
                  note=t("report.note.follow_up", lang=lang), html_limit=200)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from kimtrain.i18n import t
-from kimtrain.reports.groups import LEVELS, GroupStats
+from kimtrain.reports.groups import LEVELS, GroupStats, role_cut
 from kimtrain.reports.privacy import MIN_GROUP
 from kimtrain.reports.tables import Column, Table, cell_text
 
@@ -57,6 +57,7 @@ class KeyFigures:
     # change comes from equated scores; "unlinked" when the forms are not linked, so
     # the raw change may be a difference between the tests; None: nothing known
     scale: str | None = None
+    equated_gain: float | None = None  # the change on one scale, when linked
 
     @property
     def latest(self) -> str:
@@ -81,6 +82,7 @@ class Competency:
     name: str
     mean: float  # percent, latest form, over the same people as the key figures
     n: int
+    kind: str = "competency"  # or "domain", when no competency has enough items
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def _people(frame: pd.DataFrame, roles: list[str]) -> tuple[str, pd.DataFrame]:
 
 
 def key_figures(frame: pd.DataFrame, cohort: GroupStats, roles: list[str],
-                cut: float, equated: Any = None) -> KeyFigures:
+                cut: float | dict[str, float], equated: Any = None) -> KeyFigures:
     """The headline numbers over the same people (the pairs when there are two tests).
     ``equated`` (an equated gain with ``linked``, ``method``, ``pre_mean``, ``post_mean``,
     ``gain``, ``ci_low``, ``ci_high`` over the same pairs) replaces the raw means and
@@ -130,16 +132,17 @@ def key_figures(frame: pd.DataFrame, cohort: GroupStats, roles: list[str],
         for role in roles:
             scores = people[role].to_numpy(dtype=float)
             values[f"{role}_mean"] = float(scores.mean())
-            values[f"mastery_{role}"] = float((scores >= cut).mean())
-            values[f"masters_{role}"] = int((scores >= cut).sum())
+            values[f"mastery_{role}"] = float((scores >= role_cut(cut, role)).mean())
+            values[f"masters_{role}"] = int((scores >= role_cut(cut, role)).sum())
         if basis == "pairs" and cohort.paired is not None:
             values.update(diff=cohort.paired.mean_diff, ci_low=cohort.paired.ci_low,
                           ci_high=cohort.paired.ci_high)
         if basis == "pairs" and equated is not None:
             if getattr(equated, "linked", False) and getattr(equated, "method", None) \
                     and getattr(equated, "gain", None) is not None:
-                values.update(pre_mean=equated.pre_mean, post_mean=equated.post_mean,
-                              diff=equated.gain, ci_low=equated.ci_low,
+                # the means stay raw (they match every table); the change that counts,
+                # and its interval, are the equated ones, said as such
+                values.update(equated_gain=equated.gain, ci_low=equated.ci_low,
                               ci_high=equated.ci_high, scale=equated.method)
             else:
                 values["scale"] = "unlinked"
@@ -150,17 +153,21 @@ def key_figures(frame: pd.DataFrame, cohort: GroupStats, roles: list[str],
 def _weakest(frame: pd.DataFrame, roles: list[str], lang: str | None) -> list[Competency]:
     _, people = _people(frame, roles)
     role = "post" if "post" in roles else "pre"
-    found = []
-    prefix = f"{role}_comp_"
-    for column in frame.columns:
-        if not str(column).startswith(prefix):
-            continue
-        values = people[column].dropna()
-        if len(values) >= MIN_GROUP:
-            code = str(column)[len(prefix):]
-            found.append(Competency(code, t(f"competency.{code}", lang=lang),
-                                    float(values.mean()), len(values)))
-    return sorted(found, key=lambda c: (c.mean, c.code))[:WEAKEST]
+    for kind, tag in (("competency", "comp"), ("domain", "dom")):
+        # competencies first; the domains when no competency has enough items to report
+        found = []
+        prefix = f"{role}_{tag}_"
+        for column in frame.columns:
+            if not str(column).startswith(prefix):
+                continue
+            values = people[column].dropna()
+            if len(values) >= MIN_GROUP:
+                code = str(column)[len(prefix):]
+                found.append(Competency(code, t(f"{kind}.{code}", lang=lang),
+                                        float(values.mean()), len(values), kind))
+        if found:
+            return sorted(found, key=lambda c: (c.mean, c.code))[:WEAKEST]
+    return []
 
 
 def _changes(groups: list[GroupStats]) -> list[GroupChange]:
@@ -171,7 +178,8 @@ def _changes(groups: list[GroupStats]) -> list[GroupChange]:
     return sorted(shown, key=lambda c: (c.diff, c.level, c.group))
 
 
-def follow_up_frame(frame: pd.DataFrame, roles: list[str], cut: float) -> pd.DataFrame:
+def follow_up_frame(frame: pd.DataFrame, roles: list[str],
+                    cut: float | dict[str, float]) -> pd.DataFrame:
     """Who needs a follow-up: below the cut on the latest test they took, or missed the
     post-test. Columns ``reason`` (a catalog key) and ``latest`` (the score); lowest first,
     those without a post-test among them."""
@@ -181,7 +189,9 @@ def follow_up_frame(frame: pd.DataFrame, roles: list[str], cut: float) -> pd.Dat
     if len(roles) == 2:
         latest = rows["post"].fillna(rows["pre"])
     reason = pd.Series("", index=rows.index, dtype=object)
-    below = latest < cut
+    below = latest < role_cut(cut, latest_role)
+    if len(roles) == 2:  # those without a post-test are measured by the pre-test's cut
+        below = below.where(rows["post"].notna(), rows["pre"] < role_cut(cut, "pre"))
     reason[below] = f"results.follow.below_{latest_role}"
     if len(roles) == 2:
         missed_post = rows["post"].isna()
@@ -192,12 +202,18 @@ def follow_up_frame(frame: pd.DataFrame, roles: list[str], cut: float) -> pd.Dat
     return out.sort_values(["latest"], kind="stable")
 
 
+def _label(c: Competency) -> str:
+    return f"{c.code} {c.name}" if c.kind == "competency" else c.name
+
+
 def _fmt(value: Any, kind: str, lang: str) -> str:
     return cell_text(value, kind, lang)
 
 
-def _sentences(s: Summary, roles: list[str], cut: float, lang: str) -> list[str]:
+def _sentences(s: Summary, roles: list[str], cuts: float | dict[str, float],
+               lang: str) -> list[str]:
     f = s.figures
+    cut = role_cut(cuts, f.latest)
     out = []
     if f.basis == "pairs":
         out.append(t("results.say.who_pairs", lang=lang, enrolled=f.enrolled, n_pre=f.n_pre,
@@ -214,17 +230,19 @@ def _sentences(s: Summary, roles: list[str], cut: float, lang: str) -> list[str]
         if f.scale == "unlinked":  # a raw change between two unlinked tests: say so
             change += " " + t("results.say.unlinked", lang=lang)
         elif f.ci_low is not None and f.ci_high is not None:
+            if f.equated_gain is not None:
+                change += " " + t("results.say.equated", lang=lang,
+                                  method=t(f"results.scale.{f.scale}", lang=lang),
+                                  gain=_fmt(f.equated_gain, "pp", lang))
             key = ("up" if f.ci_low > 0 else "down" if f.ci_high < 0 else "unsure")
             change += " " + t(f"results.say.ci_{key}", lang=lang,
                               low=_fmt(f.ci_low, "pp", lang), high=_fmt(f.ci_high, "pp", lang))
-            if f.scale:
-                change += " " + t("results.say.equated", lang=lang,
-                                  method=t(f"results.scale.{f.scale}", lang=lang))
         out.append(change)
-        out.append(t("results.say.mastery_change", lang=lang, cut=f"{cut:g}",
-                     pre=_fmt(f.mastery_pre, "share", lang),
-                     post=_fmt(f.mastery_post, "share", lang), a=f.masters_pre,
-                     b=f.masters_post, n=f.n))
+        if f.scale != "unlinked":  # mastery on two unlinked tests is not a change
+            out.append(t("results.say.mastery_change", lang=lang, cut=f"{cut:g}",
+                         pre=_fmt(f.mastery_pre, "share", lang),
+                         post=_fmt(f.mastery_post, "share", lang), a=f.masters_pre,
+                         b=f.masters_post, n=f.n))
     else:
         role = f.latest
         out.append(t("results.say.mean_one", lang=lang,
@@ -232,9 +250,9 @@ def _sentences(s: Summary, roles: list[str], cut: float, lang: str) -> list[str]
                      share=_fmt(getattr(f, f"mastery_{role}"), "share", lang),
                      a=getattr(f, f"masters_{role}"), n=f.n))
     if s.weakest:
-        listed = "; ".join(f"{c.code} {c.name} ({_fmt(c.mean, 'pct', lang)})"
-                           for c in s.weakest)
-        out.append(t("results.say.weakest", lang=lang, list=listed,
+        listed = "; ".join(f"{_label(c)} ({_fmt(c.mean, 'pct', lang)})" for c in s.weakest)
+        key = "weakest" if s.weakest[0].kind == "competency" else "weakest_domains"
+        out.append(t(f"results.say.{key}", lang=lang, list=listed,
                      form=t(f"report.role.short.{f.latest}", lang=lang)))
     if s.least is not None:
         out.append(t("results.say.least", lang=lang,
@@ -246,16 +264,18 @@ def _sentences(s: Summary, roles: list[str], cut: float, lang: str) -> list[str]
         out.append(t("results.say.no_groups", lang=lang, min=MIN_GROUP))
     if s.weakest:
         weakest = s.weakest[0]
-        out.append(t("results.say.advice", lang=lang, code=weakest.code,
-                     module=t(f"results.module.{weakest.code[0]}", lang=lang),
-                     count=s.follow_up))
+        module = (t(f"results.module.{weakest.code[0]}", lang=lang)
+                  if weakest.kind == "competency"
+                  else t(f"results.module.dom.{weakest.code}", lang=lang))
+        out.append(t(f"results.say.advice_{weakest.kind}", lang=lang, code=weakest.code,
+                     name=weakest.name, module=module, count=s.follow_up))
     elif s.follow_up:
         out.append(t("results.say.advice_follow", lang=lang, count=s.follow_up))
     return out
 
 
-def summarize(frame: pd.DataFrame, groups: list[GroupStats], roles: list[str], cut: float,
-              lang: str, equated: Any = None) -> Summary:
+def summarize(frame: pd.DataFrame, groups: list[GroupStats], roles: list[str],
+              cut: float | dict[str, float], lang: str, equated: Any = None) -> Summary:
     """Key figures, weakest competencies, the least-improved group and the sentences."""
     figures = key_figures(frame, groups[0], roles, cut, equated)
     summary = Summary(figures)
@@ -272,7 +292,8 @@ def summarize(frame: pd.DataFrame, groups: list[GroupStats], roles: list[str], c
     return summary
 
 
-def key_table(summary: Summary, roles: list[str], cut: float, lang: str) -> Table:
+def key_table(summary: Summary, roles: list[str], cut: float | dict[str, float],
+              lang: str) -> Table:
     """The key figures as label/value rows (the sentences quote exactly these values)."""
     f = summary.figures
     rows: list[dict[str, Any]] = []
@@ -289,12 +310,17 @@ def key_table(summary: Summary, roles: list[str], cut: float, lang: str) -> Tabl
         add(f"mean_{role}", getattr(f, f"{role}_mean"), "pct")
     if f.basis == "pairs":
         add("diff", f.diff_shown, "pp")
+        if f.equated_gain is not None:
+            add("diff_equated", f.equated_gain, "pp",
+                method=t(f"results.scale.{f.scale}", lang=lang))
         add("ci", None if f.ci_low is None else
             f"{_fmt(f.ci_low, 'pp', lang)} … {_fmt(f.ci_high, 'pp', lang)}", "text")
-    for role in roles:
-        add(f"mastery_{role}", getattr(f, f"mastery_{role}"), "share", cut=f"{cut:g}")
+    if f.scale != "unlinked":  # without a link, mastery rates are not compared
+        for role in roles:
+            add(f"mastery_{role}", getattr(f, f"mastery_{role}"), "share",
+                cut=f"{role_cut(cut, role):g}")
     for c in summary.weakest:
-        add("competency", c.mean, "pct", code=c.code, name=c.name)
+        add(c.kind, c.mean, "pct", code=c.code, name=c.name)
     frame = pd.DataFrame(rows, columns=["measure", "value", "kind"])
     return Table("angka_utama", t("results.key.title", lang=lang, basis=t(
         f"results.basis.{f.basis}", lang=lang, n=f.n)), [

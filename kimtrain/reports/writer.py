@@ -60,7 +60,10 @@ def write_report(report, out: str | Path) -> ReportFiles:
         tmp = out / "grafik" / f".{name}.png.tmp"
         tmp.write_bytes(data)
         png.append(_replace(tmp, out / "grafik" / f"{name}.png"))
-    notes = [t(f"report.method.{i}", lang=lang) for i in range(1, METHOD_NOTES + 1)]
+    from kimtrain.reports.measurement import method_notes
+
+    notes = [*method_notes(report.equated, lang, list(report.cuts.values())),
+             *(t(f"report.method.{i}", lang=lang) for i in range(1, METHOD_NOTES + 1))]
     tmp = out / ".laporan.xlsx.tmp"
     write_xlsx(report.tables, tmp, lang, notes)
     xlsx = _replace(tmp, out / "laporan.xlsx")
