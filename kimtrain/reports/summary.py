@@ -154,7 +154,8 @@ def _weakest(frame: pd.DataFrame, roles: list[str], lang: str | None) -> list[Co
     _, people = _people(frame, roles)
     role = "post" if "post" in roles else "pre"
     for kind, tag in (("competency", "comp"), ("domain", "dom")):
-        # competencies first; the domains when no competency has enough items to report
+        # competencies first; the domains when fewer than three competencies have enough
+        # items to be reported (a competency needs four items on the form)
         found = []
         prefix = f"{role}_{tag}_"
         for column in frame.columns:
@@ -165,7 +166,7 @@ def _weakest(frame: pd.DataFrame, roles: list[str], lang: str | None) -> list[Co
                 code = str(column)[len(prefix):]
                 found.append(Competency(code, t(f"{kind}.{code}", lang=lang),
                                         float(values.mean()), len(values), kind))
-        if found:
+        if len(found) >= WEAKEST or (kind == "domain" and found):
             return sorted(found, key=lambda c: (c.mean, c.code))[:WEAKEST]
     return []
 
