@@ -8,6 +8,8 @@ and hands each one in to nbgrader's ``submitted/`` folder the way the workshop
 server's "Kirim" does (:func:`kimtrain.serve.submission.place_submission`), then
 grades the cohort the way ``kimtrain grade`` does (nbgrader's autograde with
 kimtrain's kernel-free steps) and prints a score table per participant and domain.
+With ``--posttest`` the same people (but one) also take the post-test, so the report
+has a pair to compare.
 nbgrader's exchange is not used, so the demo runs on Windows too, where it does
 not exist.
 """
@@ -37,6 +39,7 @@ __all__ = ["DemoResult", "answer_pattern", "demo_roster", "run_demo"]
 
 MARKER = ".kimtrain-demo"
 ASSESSMENT = "pretest"
+POSTTEST = "posttest"
 
 # Simulated written answers (good, weak) by competency, so that a facilitator who opens
 # the demo in formgrader reads answers that fit the task: a news item (N1), a rewritten
@@ -130,61 +133,73 @@ def _prepare_out(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
-             progress: Callable[[str], None] = lambda message: None) -> DemoResult:
-    """Run the whole loop in ``out``; return the course and the score table."""
-    from kimtrain.course.nbgrader_api import Nbgrader, add_students
+def _simulate(course: Course, name: str, roster: list[Participant], abilities: list[float],
+              rng: random.Random, progress: Callable[[str], None]):
+    """Build and generate assessment ``name``; each participant answers a copy of the
+    release and hands it in as the workshop server does (no exchange, so this runs on
+    Windows too); then grade."""
+    from kimtrain.course.grade import grade_cohort
+    from kimtrain.course.nbgrader_api import Nbgrader
     from kimtrain.serve.submission import place_submission
     from kimtrain.widgets.session import record_answer
 
-    out = Path(out).resolve()
-    _prepare_out(out)
-    course = create_course(out / "kursus", course_id="kim_demo")
-    (out / MARKER).write_text("kimtrain demo\n", encoding="utf-8")
-
+    out = course.root.parent
     progress(t("demo.step.build"))
-    blueprint = load_blueprint(course.blueprint(ASSESSMENT))
+    blueprint = load_blueprint(course.blueprint(name))
     build_assessment(blueprint, course.root)
     progress(t("windows.demo.step.generate"))
-    nbgrader = Nbgrader(course)
-    nbgrader.generate(ASSESSMENT)
-    released = course.folder("release", ASSESSMENT)
-
-    rng = random.Random(seed)
+    Nbgrader(course).generate(name)
+    released = course.folder("release", name)
     items = {item.id: item for item in blueprint.items}
-    roster = demo_roster(participants)
-    save_roster(course, roster)
-    add_students(course, [(p.id, p.nama) for p in roster])
-    ids = [p.id for p in roster]
-    for index, person in enumerate(roster):
+    for index, (person, ability) in enumerate(zip(roster, abilities, strict=True)):
         pid = person.id
         progress(t("demo.step.participant", participant=pid, number=index + 1,
-                   total=len(ids)))
-        folder = out / "peserta" / pid / ASSESSMENT
+                   total=len(roster)))
+        folder = out / "peserta" / pid / name
         shutil.copytree(released, folder)
-        manifest = load_manifest(folder, ASSESSMENT)
+        manifest = load_manifest(folder, name)
         store = FileAnswerStore(folder)
         # The first participant knows everything and answers every item (whatever the
         # length of the form); the last one leaves most items blank.
-        if index == 0:
-            ability, blank_rate = 1.0, 0.0
-        else:
-            ability = 0.15 + 0.8 * rng.random()
-            blank_rate = 0.85 if index == len(ids) - 1 else 0.05 * rng.random()
+        blank_rate = 0.0 if index == 0 else (
+            0.85 if index == len(roster) - 1 else 0.05 * rng.random())
         for public in manifest["items"]:
             value = answer_pattern(items[public["id"]], rng, ability, blank_rate)
             if value is not None:
-                record_answer(store, ASSESSMENT, pid, public, value)
-        store.mark_submitted(ASSESSMENT, pid)
-        place_submission(course.root, folder, ASSESSMENT, pid)
-
-    from kimtrain.course.grade import grade_cohort
-
-    summary = grade_cohort(course, ASSESSMENT, progress=lambda done, total, pid: progress(
+                record_answer(store, name, pid, public, value)
+        store.mark_submitted(name, pid)
+        place_submission(course.root, folder, name, pid)
+    summary = grade_cohort(course, name, progress=lambda done, total, pid: progress(
         t("demo.step.grade", participant=pid, number=done, total=total)))
     failed = [o.participant for o in summary.outcomes if o.status == "not_graded"]
     if failed:
         raise CourseError("demo.not_graded", participants=", ".join(failed))
+    return blueprint
+
+
+def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
+             progress: Callable[[str], None] = lambda message: None, *,
+             posttest: bool = False) -> DemoResult:
+    """Run the whole loop in ``out``; return the course and the score table. With
+    ``posttest`` the same people (but one, who left early) also take the post-test."""
+    out = Path(out).resolve()
+    _prepare_out(out)
+    course = create_course(out / "kursus", course_id="kim_demo")
+    (out / MARKER).write_text("kimtrain demo\n", encoding="utf-8")
+    from kimtrain.course.nbgrader_api import add_students
+
+    roster = demo_roster(participants)
+    save_roster(course, roster)
+    add_students(course, [(p.id, p.nama) for p in roster])
+    rng = random.Random(seed)
+    # each person's chance of a right answer; the post-test adds what the day taught
+    abilities = [1.0] + [0.15 + 0.8 * rng.random() for _ in roster[1:]]
+    blueprint = _simulate(course, ASSESSMENT, roster, abilities, rng, progress)
+    if posttest:
+        learned = [min(1.0, a + 0.12 + 0.1 * rng.random()) for a in abilities]
+        # the third participant went home early: a pre-test but no post-test
+        _simulate(course, POSTTEST, [p for i, p in enumerate(roster) if i != 2],
+                  [a for i, a in enumerate(learned) if i != 2], rng, progress)
     present = {item.domain for item in blueprint.items}
     domains = [d for d in DOMAINS if d in present]
     return DemoResult(course, ASSESSMENT, participant_scores(course, ASSESSMENT), domains)

@@ -42,9 +42,10 @@ def test_certificates_for_exactly_those_who_reached_the_cut(synth, tmp_path):
         assert all(c.split()[0] in {i.competency for i in synth.forms["posttest"]}
                    for c in cert.competencies)
     with open(tmp_path / CODES_FILE, encoding="utf-8-sig", newline="") as fh:
-        listed = list(csv.DictReader(fh))
+        listed = list(csv.DictReader(fh, delimiter=";"))  # Indonesian Excel: ; and 70,5
     assert [r["Kode verifikasi"] for r in listed] == [c.code for c in issued]
-    assert listed[0]["Tanggal"] == "2026-11-29"
+    assert listed[0]["Tanggal"] == "29 November 2026"
+    assert "," in listed[0]["Skor (%)"] and "." not in listed[0]["Skor (%)"]
     assert len({c.code for c in issued}) == len(issued)
     assert len(list(tmp_path.glob("*.pdf"))) == len(issued)
 

@@ -16,7 +16,8 @@ def run(*args, cwd):
 def test_demo_runs_the_whole_loop_and_prints_the_table(tmp_path):
     done = run("demo", "--out", "hasil", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    rows = re.findall(r"^KIM-\d{3}\s+([\d.]+)/([\d.]+)\s+(\d+)", done.stdout, re.MULTILINE)
+    rows = re.findall(r"^KIM-\d{3}\s+([\d,]+)/([\d,]+)\s+(\d+)", done.stdout,
+                      re.MULTILINE)  # Indonesian points: 11,33/43
     assert len(rows) == 12
     percents = [int(p) for _, _, p in rows]
     assert percents[0] == 100  # the first simulated participant knows everything

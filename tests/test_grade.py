@@ -211,6 +211,10 @@ def test_feedback_pages_hide_key_until_revealed(cohort):
     paths = write_feedback(course, NAME)
     page = course.folder("feedback", "KIM-G02", NAME, f"{NAME}.html").read_text(encoding="utf-8")
     assert len(paths) >= 3
+    # the copy to send carries the participant code; the hub copy keeps nbgrader's name
+    sent = course.root / "umpan-balik" / NAME / f"{NAME}-KIM-G02.html"
+    assert sent in paths and sent.read_text(encoding="utf-8") == page
+    assert 'class="v wrong"' not in page  # before the key: totals and domains only
     explained = [i for i in items.values() if i.explanation]
     assert "grade_item" not in page and "HIDDEN" not in page and "'key'" not in page
     assert not any(i.explanation.strip()[:50] in page for i in explained)

@@ -20,7 +20,7 @@ from kimtrain.reports.privacy import MIN_GROUP
 
 from .synth import SMALL_DESA, SMALL_KECAMATAN, SMALL_KIM, synth_course
 
-UNTRANSLATED = re.compile(r"\b(report|domain|competency|type|cli)\.[a-z_]+")
+UNTRANSLATED = re.compile(r"\b(report|results|domain|competency|type|cli)\.[a-z_]+")
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,9 @@ def test_reliability_and_items_match_pingouin_and_the_gradebook(synth, report):
 
 
 def test_rollups_match_the_participants_own_subscores(synth, report):
-    """Domain and competency means per group, recomputed from each form's raw matrix."""
+    """Domain and competency means per group, recomputed from each form's raw matrix —
+    over the participants who took both tests, so pre and post compare the same people."""
+    both = set(report.forms["pre"].data.participants) & set(report.forms["post"].data.participants)
     for role, form in report.forms.items():
         data = form.data
         for level, key, group in (("domain_semua", "domain", None),
@@ -100,8 +102,8 @@ def test_rollups_match_the_participants_own_subscores(synth, report):
             frame = table.frame.assign(code=table.extra["codes"])
             if group:
                 frame = frame[frame["group"] == group]
-            members = [i for i, p in enumerate(data.participants)
-                       if group is None or report.frame.loc[p, "kecamatan"] == group]
+            members = [i for i, p in enumerate(data.participants) if p in both and (
+                group is None or report.frame.loc[p, "kecamatan"] == group)]
             assert members
             for _, row in frame.iterrows():
                 cols = [i for i, item in enumerate(data.items)
@@ -219,17 +221,18 @@ def test_one_item_form_gives_defined_results(tmp_path):
 
 def test_outputs_hold_every_table_and_plot(report, written):
     names = {p.name for p in written.png}
-    assert names == {"distribusi.png", "domain.png", "heatmap.png", "butir.png"}
+    assert names == {"perubahan.png", "kompetensi.png", "distribusi.png", "domain.png",
+                     "butir.png"}
     for png in written.png:
         assert png.read_bytes().startswith(b"\x89PNG")
     with zipfile.ZipFile(written.xlsx) as book:
         workbook = book.read("xl/workbook.xml").decode("utf-8")
     sheets = re.findall(r'<sheet name="([^"]+)"', workbook)
-    assert len(sheets) == len(report.tables) + 1  # plus the method notes
+    assert len(sheets) == len(report.tables) + 2  # plus the contents and the method notes
     assert "Butir pre-test" in sheets and "Per kecamatan" in sheets
     assert {p.stem for p in written.csv} == {tb.key for tb in report.tables}
     html = written.html.read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") == 4
+    assert html.count("data:image/png;base64,") == 6  # the summary repeats the change chart
     assert "@page { size: A4" in html
     assert not UNTRANSLATED.search(html)  # every text is translated
     assert "Indeks Literasi Digital" in html and "persepsi diri" in html

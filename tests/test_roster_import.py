@@ -150,3 +150,37 @@ def test_cli_reports_in_english(course, tmp_path, capsys):
     assert main(["--lang", "en", "roster", "import", str(path), "--course",
                  str(course.root)]) == 1
     assert "did you mean: Kota Besi?" in capsys.readouterr().err
+
+
+def test_header_row_is_found_below_title_rows_and_common_headings_map(course, tmp_path):
+    """Office spreadsheets: a title and a date above the headers, "Asal KIM" and
+    "Kel./Desa" as headings; the file imports as if the header were on row 1."""
+    header = ["No", "Kode Peserta", "Nama Lengkap", "Asal KIM", "Kel./Desa", "Kecamatan",
+              "No. HP/WA"]
+    rows = [["DAFTAR PESERTA BIMTEK KIM 2026"], ["Sampit, 1 Desember 2026"], [""], header,
+            *[[*r[:6], r[6]] for r in ROWS]]
+    for path in (write_csv(tmp_path / "p.csv", [[*r, *[""] * (7 - len(r))] for r in rows],
+                           delimiter=";"),
+                 write_xlsx(tmp_path / "p.xlsx", rows)):
+        people, contacts = check_roster_file(path)
+        assert people == EXPECTED, path
+        assert contacts == [Contact("KIM-001", "0812 3456 7890", "")]
+    other = ["Nama KIM", "Desa/Kel.", "Kelurahan/Desa"]
+    for kim, desa in ((other[0], other[1]), ("Kelompok", other[2])):
+        path = write_csv(tmp_path / "q.csv", [["ID Peserta", "Nama", kim, desa, "Kecamatan"],
+                                              *[r[1:6] for r in ROWS]])
+        assert check_roster_file(path)[0] == EXPECTED
+
+
+def test_problems_in_a_header_below_title_rows_name_its_row(course, tmp_path):
+    header = ["ID Peserta", "Nama", "KIM nya", "Desa/Kelurahan", "Kecamatan"]
+    path = write_csv(tmp_path / "p.csv", [["Daftar peserta", "", "", "", ""], header,
+                                          *[r[1:6] for r in ROWS]])
+    before = tree_digest(course.root)
+    with pytest.raises(RosterError) as info:
+        import_roster(course, path)
+    message = str(info.value)
+    assert "baris 2, kolom 'KIM nya'" in message
+    assert "ganti judulnya menjadi 'kim'" in message and "Hapus kolom" not in message
+    assert len(info.value.issues) == 2  # the renamed column, and KIM therefore missing
+    assert tree_digest(course.root) == before

@@ -8,8 +8,10 @@ def say(text: str = "") -> None:
 
 
 def format_points(value: float) -> str:
-    """1.0 -> "1", 0.6667 -> "0.67"."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    """1.0 -> "1", 0.6667 -> "0,67" (Indonesian) or "0.67" (English)."""
+    from kimtrain.i18n.formats import points
+
+    return points(value)
 
 
 def format_table(header: list[str], rows: list[list[str]]) -> str:

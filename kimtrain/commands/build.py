@@ -16,6 +16,10 @@ def build(args: argparse.Namespace) -> int:
     from kimtrain.course.layout import open_course
 
     course = open_course(args.course)
+    if not args.blueprint:
+        from kimtrain.commands._hints import check_blueprint
+
+        check_blueprint(course, args.name)
     blueprint_path = Path(args.blueprint) if args.blueprint else course.blueprint(args.name)
     blueprint = load_blueprint(blueprint_path)
     if blueprint.name != args.name:

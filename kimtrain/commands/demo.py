@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kimtrain.commands._output import format_points, format_table, say
 from kimtrain.i18n import t
+from kimtrain.i18n.formats import number
 
 
 def score_table(scores, domains: list[str]) -> str:
@@ -16,10 +17,10 @@ def score_table(scores, domains: list[str]) -> str:
     rows = []
     for s in scores:
         row = [s.participant, f"{format_points(s.score)}/{format_points(s.max_points)}",
-               f"{s.percent:.0f}"]
+               number(s.percent, 0)]
         for d in domains:
             pct = s.domain_percent(d)
-            row.append("–" if pct is None else f"{pct:.0f}")
+            row.append("–" if pct is None else number(pct, 0))
         row.append(str(s.pending) if s.pending else "")
         rows.append(row)
     return format_table(header, rows)
@@ -30,7 +31,7 @@ def demo(args: argparse.Namespace) -> int:
 
     say(t("demo.start", path=str(Path(args.out).resolve())))
     result = run_demo(args.out, participants=args.participants,
-                      progress=lambda message: say(f"  {message}"))
+                      progress=lambda message: say(f"  {message}"), posttest=args.posttest)
     say()
     say(t("demo.table_title", assessment=result.assessment))
     say(score_table(result.scores, result.domains))
@@ -45,4 +46,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", default="kimtrain-demo", help=t("cli.demo.out"))
     parser.add_argument("--participants", type=int, default=12,
                         help=t("cli.demo.participants"))
+    parser.add_argument("--posttest", action="store_true", help=t("results.cli.demo_posttest"))
     parser.set_defaults(func=demo)

@@ -13,8 +13,22 @@ def feedback(args: argparse.Namespace) -> int:
     from kimtrain.feedback import write_feedback
 
     course = open_course(args.course)
-    paths = write_feedback(course, args.name, reveal=args.reveal, lang=get_language())
-    say(t("feedback.done", count=len(paths), path=str(course.root / "feedback")))
+    from kimtrain.commands._hints import check_built, check_graded, graded_names
+
+    check_built(course, args.name)
+    check_graded(course, args.name)
+    previous = args.pre
+    if previous:
+        check_graded(course, previous, "--pre")
+    elif args.name == "posttest" and "pretest" in graded_names(course):
+        previous = "pretest"  # the usual pair: show each participant's progress
+    paths = write_feedback(course, args.name, reveal=args.reveal, lang=get_language(),
+                           cut=args.cut, previous=previous)
+    folder = paths[0].parent if paths else course.root / "umpan-balik" / args.name
+    say(t("feedback.done", count=len(paths), path=str(folder)))
+    say(t("results.fb.cli_files", example=paths[0].name if paths else ""))
+    if previous:
+        say(t("results.fb.cli_previous", name=previous))
     say(t("feedback.revealed") if args.reveal else t("feedback.not_revealed"))
     return 0
 
@@ -24,4 +38,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
     parser.add_argument("--course", default=".", help=t("cli.course"))
     parser.add_argument("--reveal", action="store_true", help=t("cli.feedback.reveal"))
+    parser.add_argument("--cut", type=float, default=70.0, help=t("cli.report.cut"))
+    parser.add_argument("--pre", metavar="NAME", help=t("results.fb.cli_pre"))
     parser.set_defaults(func=feedback)

@@ -7,6 +7,7 @@ import sys
 
 from kimtrain.commands._output import format_points, format_table, say
 from kimtrain.i18n import t
+from kimtrain.i18n.formats import seconds
 
 BAR = 24
 
@@ -54,7 +55,7 @@ def grade(args: argparse.Namespace) -> int:
     say(t("grade.summary", graded=summary.count(GRADED), unchanged=summary.count(UNCHANGED),
           flagged=summary.flagged, not_graded=summary.count(NOT_GRADED),
           manual=summary.needs_manual, missing=summary.count(NOT_SUBMITTED),
-          seconds=f"{summary.seconds:.1f}"))
+          seconds=seconds(summary.seconds)))
     if summary.count(REFUSED):
         say(t("safety.grade.refused", count=summary.count(REFUSED)))
     if summary.needs_manual:

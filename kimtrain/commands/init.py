@@ -15,6 +15,7 @@ def init(args: argparse.Namespace) -> int:
                          exchange=args.exchange)
     say(t("init.done", path=str(course.root), course_id=course.course_id))
     say(t("init.guide", path=str(course.root / "PANDUAN.md")))
+    say(t("results.init.cd", dir=args.dir))
     say(t("init.next"))
     return 0
 

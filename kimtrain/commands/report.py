@@ -12,22 +12,26 @@ from kimtrain.i18n import t
 def report(args: argparse.Namespace) -> int:
     from kimtrain.course.layout import open_course
     from kimtrain.reports import ReportOptions, build_report, write_report
-    from kimtrain.reports.tables import cell_text
 
     course = open_course(args.course)
-    options = ReportOptions(pre=args.pre, post=args.post, cut=args.cut, names=args.names)
+    from kimtrain.commands._hints import check_graded
+
+    for option, name in (("--pre", args.pre), ("--post", args.post)):
+        if name:
+            check_graded(course, name, option)
+    options = ReportOptions(pre=args.pre, post=args.post, cut=args.cut, names=args.names,
+                            internal=args.internal)
     result = build_report(course, options)
     out = Path(args.out)
     files = write_report(result, out)
-    cohort = result.groups[0]
-    for role, form in result.forms.items():
-        mean = getattr(cohort, f"{role}_mean")
-        say(t("report.cli.summary", n=getattr(cohort, f"n_{role}"), form=form.name,
-              mean=cell_text(mean, "pct", result.lang) + (" %" if mean is not None else "")))
+    for sentence in result.summary.sentences:  # the summary page, in the same words
+        say(f"- {sentence}")
+    say()
     if result.equated is not None:
         say(equated_line(result))
     say(result.cut_info.describe(result.lang))
     say(t("report.cli.done", count=len(files.all()), path=str(out.resolve())))
+    say(t("results.cli.summary_page", path=str(files.summary.resolve())))
     say(t("report.cli.open", path=str(files.html.resolve())))
     return 0
 
@@ -52,4 +56,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--course", default=".", help=t("cli.course"))
     parser.add_argument("--cut", type=float, default=None, help=t("cli.report.cut"))
     parser.add_argument("--names", action="store_true", help=t("cli.report.names"))
+    parser.add_argument("--internal", action="store_true", help=t("results.cli.internal"))
     parser.set_defaults(func=report)

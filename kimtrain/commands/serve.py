@@ -82,6 +82,7 @@ def serve(args: argparse.Namespace) -> int:
         say(qr_terminal(urls[0]))
     say(t("serve.trainer_here", url=f"http://127.0.0.1:{args.port}/pelatih"))
     say(t("serve.trainer_other", url=f"{urls[0]}pelatih?kunci={key}"))
+    say(t("results.serve.screen", url=f"http://127.0.0.1:{args.port}/pelatih/layar"))
     say(t("serve.stop"))
 
     server = WorkshopServer(
@@ -90,6 +91,7 @@ def serve(args: argparse.Namespace) -> int:
                                          for a in workshop.assessments]),
         workshop=workshop, urls=urls, trainer_key=key,
     )
+    server.custom_display_url = urls[0]  # Voilà's own line: the address phones can use
     server.initialize()
     server.start()
     return 0

@@ -152,7 +152,12 @@ def open_course(root: str | Path) -> Course:
     root = Path(root).resolve()
     config = root / CONFIG_FILE
     if not config.is_file():
-        raise CourseError("course.missing", path=str(root))
+        # never suggest making a new course here: list the courses nearby instead
+        nearby = sorted(p.parent.name for p in root.glob(f"*/{CONFIG_FILE}"))
+        if nearby:
+            raise CourseError("results.err.not_course_nearby", path=str(root),
+                              found=", ".join(nearby), first=nearby[0])
+        raise CourseError("results.err.not_course", path=str(root))
     match = re.search(r"course_id\s*=\s*['\"]([^'\"]+)['\"]", config.read_text(encoding="utf-8"))
     if not match:
         raise CourseError("course.no_id", path=str(config))

@@ -1,7 +1,8 @@
 """``kimtrain roster import FILE``: a coordinator's participant list, checked whole.
 
 Reads CSV (comma or semicolon; UTF-8 with or without BOM, or Windows-1252 as Excel
-saves it) and XLSX (the first sheet). Columns, in any order, with the usual
+saves it) and XLSX (the first sheet). The header row is found below title rows (the
+first of the first 15 rows that names three known columns). Columns, in any order, with the usual
 Indonesian headings accepted (``ID peserta``, ``Nama``, ``KIM``,
 ``Desa/Kelurahan``, ``Kecamatan``; optional ``Telepon``/``No. HP``/``WA`` and
 ``Email``; a ``No.`` counter column is ignored). A column holding NIK, KK or KTP
@@ -40,13 +41,19 @@ FIELDS = ("id", "nama", "kim", "desa", "kecamatan")
 CONTACT_FIELDS = ("telepon", "email")
 _ALIASES = {
     "id": ("id", "idpeserta", "kodepeserta", "kode", "nopeserta", "nomorpeserta",
-           "participantid", "participant"),
-    "nama": ("nama", "namalengkap", "namapeserta", "name", "fullname"),
-    "kim": ("kim", "namakim", "kelompokkim", "kelompok", "kimgroup", "group"),
-    "desa": ("desa", "kelurahan", "desakelurahan", "desakel", "village"),
-    "kecamatan": ("kecamatan", "kec", "district", "subdistrict"),
+           "participantid", "participant", "noidpeserta", "kodeid"),
+    "nama": ("nama", "namalengkap", "namapeserta", "name", "fullname", "namaanggota"),
+    "kim": ("kim", "namakim", "kelompokkim", "kelompok", "kimgroup", "group", "asalkim",
+            "kimasal", "namakelompok", "namakelompokinformasimasyarakat",
+            "kelompokinformasimasyarakat"),
+    "desa": ("desa", "kelurahan", "desakelurahan", "desakel", "village", "keldesa",
+             "kelurahandesa", "asaldesa", "namadesa", "desakelurahanasal", "asaldesakelurahan",
+             "desaasal", "kelds", "dskel"),
+    "kecamatan": ("kecamatan", "kec", "district", "subdistrict", "asalkecamatan",
+                  "kecamatanasal", "namakecamatan"),
     "telepon": ("telepon", "telp", "nohp", "nomorhp", "hp", "wa", "nowa", "whatsapp",
-                "nomorwa", "phone", "notelepon", "nomortelepon"),
+                "nomorwa", "phone", "notelepon", "nomortelepon", "nohpwa", "nomorhpwa",
+                "notelp", "nomortelp", "hpwa", "telpwa", "notelphp"),
     "email": ("email", "surel", "alamatemail", "mail"),
     "_skip": ("no", "nomor", "nourut", "number"),
 }
@@ -139,8 +146,41 @@ def read_roster_file(path: str | Path) -> tuple[list[str], list[tuple[int, list[
     numbered = [(n, row) for n, row in numbered if any(row)]
     if not numbered:
         raise KimtrainError("roster.import.empty", path=str(path))
-    (_, header), body = numbered[0], numbered[1:]
+    start = _header_index(numbered)
+    (_, header), body = numbered[start], numbered[start + 1:]
     return header, body
+
+
+def header_row(path: str | Path) -> int:
+    """The spreadsheet row number of the header :func:`read_roster_file` chose."""
+    path = Path(path)
+    rows = _read_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(path)
+    numbered = [(n, [_cell(v) for v in row]) for n, row in rows]
+    numbered = [(n, row) for n, row in numbered if any(row)]
+    return numbered[_header_index(numbered)][0] if numbered else 1
+
+
+def _field_like(key: str) -> str | None:
+    """The column a heading most resembles ("kimnya" -> kim), or None."""
+    for alias, name in _COLUMN.items():
+        if name != "_skip" and len(alias) >= 3 and alias in key:
+            return name
+    close = difflib.get_close_matches(key, [a for a, n in _COLUMN.items() if n != "_skip"],
+                                      n=1, cutoff=0.75)
+    return _COLUMN[close[0]] if close else None
+
+
+HEADER_SEARCH = 15  # office spreadsheets put a title, a date or a logo row above the headers
+
+
+def _header_index(numbered: list[tuple[int, list[str]]]) -> int:
+    """The first row (among the first few) that names at least three of the known columns;
+    the first row when none does (its columns are then reported one by one)."""
+    for index, (_, row) in enumerate(numbered[:HEADER_SEARCH]):
+        known = {_COLUMN.get(_header_key(cell)) for cell in row} - {None, "_skip"}
+        if len(known) >= 3 or any(_header_key(cell) in _FORBIDDEN for cell in row):
+            return index
+    return 0
 
 
 def _read_csv(path: Path) -> list[tuple[int, list[Any]]]:
@@ -259,6 +299,7 @@ def check_roster_file(path: str | Path, *, regions: str | Path | None = DEFAULT_
     path = Path(path)
     file = path.name
     header, body = read_roster_file(path)
+    head = header_row(path)
     issues: list[RosterIssue] = []
     columns: dict[int, str] = {}
     headers: dict[str, str] = {}
@@ -266,24 +307,29 @@ def check_roster_file(path: str | Path, *, regions: str | Path | None = DEFAULT_
         key = _header_key(title)
         if not key:
             if any(index < len(cells) and cells[index] for _, cells in body):
-                issues.append(RosterIssue(file, "roster.column.no_header", {}, 1,
+                issues.append(RosterIssue(file, "roster.column.no_header", {}, head,
                                           f"#{index + 1}"))
             continue
         if key in _FORBIDDEN:
-            raise RosterError([RosterIssue(file, "roster.column.nik", {}, 1, title)])
+            raise RosterError([RosterIssue(file, "roster.column.nik", {}, head, title)])
         name = _COLUMN.get(key)
         if name is None:
-            issues.append(RosterIssue(file, "roster.column.unknown", {}, 1, title))
+            like = _field_like(key)
+            if like:  # a heading that almost names a column: rename it, do not delete it
+                issues.append(RosterIssue(file, "results.roster.column_like",
+                                          {"field": _ALIASES[like][0]}, head, title))
+            else:
+                issues.append(RosterIssue(file, "roster.column.unknown", {}, head, title))
         elif name == "_skip":
             continue
         elif name in headers:
             issues.append(RosterIssue(file, "roster.column.repeated",
-                                      {"other": headers[name]}, 1, title))
+                                      {"other": headers[name]}, head, title))
         else:
             columns[index], headers[name] = name, title
     for name in FIELDS:
         if name not in headers:
-            issues.append(RosterIssue(file, "roster.column.missing", {}, 1,
+            issues.append(RosterIssue(file, "roster.column.missing", {}, head,
                                       _ALIASES[name][0]))
     if issues:
         raise RosterError(issues)

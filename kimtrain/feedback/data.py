@@ -47,6 +47,9 @@ class ParticipantFeedback:
     name: str
     items: list[ItemFeedback]
     revealed: bool
+    cut: float = 70.0  # the cut score, percent
+    previous: tuple[float, float] | None = None  # (points, max) on the pre-test
+    previous_title: str = ""
 
     def _sum(self, keep) -> tuple[float, float]:
         got = [i for i in self.items if i.points is not None and keep(i)]
@@ -72,7 +75,18 @@ class ParticipantFeedback:
     def to_dict(self) -> dict[str, Any]:
         return {"assessment": self.assessment, "title": self.title,
                 "participant": self.participant, "name": self.name,
-                "revealed": self.revealed, "items": [i.to_dict() for i in self.items]}
+                "revealed": self.revealed, "cut": self.cut, "previous": self.previous,
+                "items": [i.to_dict() for i in self.items]}
+
+    @property
+    def percent(self) -> float | None:
+        got, top = self.total
+        return 100 * got / top if top else None
+
+    def ranked(self, attribute: str = "competency") -> list[tuple[str, float]]:
+        """(code, share 0..1) of each domain or competency with graded points, best first."""
+        rows = [(k, got / top) for k, (got, top) in self.by(attribute).items() if k and top]
+        return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
 def _verdict(points: float | None, max_points: float, response: Any) -> str:

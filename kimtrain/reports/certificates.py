@@ -29,6 +29,7 @@ from kimtrain.course.layout import Course
 from kimtrain.course.roster import load_roster
 from kimtrain.errors import CourseError
 from kimtrain.i18n import get_language, t
+from kimtrain.i18n.formats import csv_separator, number
 from kimtrain.oscompat import replace_with_retry
 from kimtrain.reports.analysis import analyse_form
 from kimtrain.reports.data import load_form
@@ -61,7 +62,9 @@ class Certificate:
 
 def long_date(day: date, lang: str) -> str:
     """29 November 2026 (the month's name in the report language)."""
-    return f"{day.day} {t(f'report.month.{day.month}', lang=lang)} {day.year}"
+    from kimtrain.i18n.formats import long_date as _long
+
+    return _long(day, lang)
 
 
 def _fonts() -> tuple[Path, Path]:
@@ -104,7 +107,7 @@ def _pdf(cert: Certificate, title: str, cut: float, day: date, lang: str,
     if cert.kim:
         line(cert.kim, 13, "", 8)
     pdf.ln(4)
-    line(t("report.cert.achievement", lang=lang, score=f"{cert.score:.0f}", form=title,
+    line(t("report.cert.achievement", lang=lang, score=number(cert.score, 0, lang), form=title,
            cut=f"{cut:g}"), 11.5, "", 7, 3)
     if cert.competencies:
         line(t("report.cert.competencies", lang=lang), 11, "B", 7)
@@ -181,13 +184,15 @@ def issue_certificates(course: Course, form_name: str, out: str | Path, *,
 
 def _write_codes(path: Path, issued: list[Certificate], lang: str) -> None:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=csv_separator(lang), lineterminator="\n")
     writer.writerow([t(f"report.cert.col.{c}", lang=lang) for c in
                      ("code", "participant", "name", "kim", "form", "score", "issued",
                       "competencies", "file", "note")])
     for c in issued:
-        writer.writerow([c.code, c.participant, spreadsheet_text(c.name), spreadsheet_text(c.kim),
-                         c.form, f"{c.score:.1f}",
-                         c.issued, "; ".join(c.competencies), c.file,
+        writer.writerow([c.code, c.participant, spreadsheet_text(c.name),
+                         spreadsheet_text(c.kim), c.form,
+                         number(c.score, 1, lang),
+                         long_date(date.fromisoformat(c.issued), lang),
+                         "; ".join(c.competencies), c.file,
                          "" if c.on_roster else t("report.reason.not_on_roster", lang=lang)])
     _write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))

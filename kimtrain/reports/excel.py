@@ -2,8 +2,10 @@
 
 The workbook keeps numbers as numbers with a display format (a percentage shows as
 ``62.6``, a share as ``50%``), so a coordinator can sort, filter and chart them;
-each sheet has a title, its note, a frozen header and a filter. CSV files are UTF-8
-with a byte-order mark (Excel opens them correctly) and a ``.`` decimal point.
+each sheet starts with its header row (frozen, with a filter) and nothing above it,
+so it can be pivoted as it is; titles and notes are listed on the first sheet. CSV
+files are UTF-8 with a byte-order mark; in Indonesian they use ``;`` between fields
+and a decimal comma, as Indonesian Excel expects (English: ``,`` and ``.``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kimtrain.i18n import t
+from kimtrain.i18n.formats import csv_separator
 from kimtrain.reports.tables import Table
 
 __all__ = ["spreadsheet_text", "write_csv", "write_xlsx"]
@@ -57,26 +60,34 @@ def _sheet_name(table: Table, used: set[str], lang: str) -> str:
 
 
 def write_xlsx(tables: list[Table], path: Path, lang: str, notes: list[str]) -> Path:
+    """One sheet per table with its header on the first row (no title rows above the
+    data, so every sheet pivots and filters as it is); the titles and notes are on a
+    first "contents" sheet, the method notes on the last."""
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": False, "nan_inf_to_errors": True})
     title = book.add_format({"bold": True, "font_size": 13, "font_color": "#1F4E5F"})
-    note = book.add_format({"italic": True, "font_color": "#555555", "text_wrap": True,
-                            "valign": "top"})
     header = book.add_format({"bold": True, "bg_color": "#E4EDF1", "border": 1,
                               "text_wrap": True, "valign": "top"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
     formats = {kind: book.add_format({"num_format": fmt}) for kind, fmt in _NUMBER_FORMATS.items()}
     yes, no = t("report.yes", lang=lang), t("report.no", lang=lang)
     used: set[str] = set()
-    for table in tables:
-        sheet = book.add_worksheet(_sheet_name(table, used, lang))
-        sheet.write(0, 0, table.title, title)
-        width = max(len(table.columns), 1)
+    contents = book.add_worksheet(_sheet_name(Table("isi", "", [], None), used, lang))  # type: ignore[arg-type]
+    contents.write_row(0, 0, [t(f"results.xlsx.{c}", lang=lang)
+                              for c in ("sheet", "title", "note")], header)
+    contents.set_column(0, 0, 28)
+    contents.set_column(1, 1, 60, wrap)
+    contents.set_column(2, 2, 90, wrap)
+    contents.freeze_panes(1, 0)
+    for n, table in enumerate(tables, start=1):
+        name = _sheet_name(table, used, lang)
+        contents.write_url(n, 0, f"internal:'{name}'!A1", string=name)
+        contents.write_string(n, 1, table.title)
         if table.note:
-            sheet.merge_range(1, 0, 1, max(width - 1, 0), table.note, note) if width > 1 \
-                else sheet.write(1, 0, table.note, note)
-            sheet.set_row(1, 15 * min(6, 1 + len(table.note) // (12 * width + 1)))
-        first = 3
+            contents.write_string(n, 2, table.note)
+        sheet = book.add_worksheet(name)
+        first = 0
         sheet.write_row(first, 0, [c.label for c in table.columns], header)
         kinds = table.frame["kind"].tolist() if "kind" in table.frame else None
         widths = [min(max(len(c.label), 6), 40) for c in table.columns]
@@ -104,7 +115,6 @@ def write_xlsx(tables: list[Table], path: Path, lang: str, notes: list[str]) -> 
             sheet.autofilter(first, 0, first + len(table.frame), len(table.columns) - 1)
     sheet = book.add_worksheet(_sheet_name(Table("catatan", "", [], None), used, lang))  # type: ignore[arg-type]
     sheet.write(0, 0, t("report.section.method", lang=lang), title)
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
     sheet.set_column(0, 0, 120)
     for r, text in enumerate(notes, start=2):
         sheet.write_string(r, 0, text, wrap)
@@ -123,9 +133,11 @@ def write_csv(table: Table, folder: Path, lang: str) -> Path:
                                 for v in frame[column.id]]
         elif column.kind == "int":
             frame[column.id] = frame[column.id].astype(float).round().astype("Int64")
-        elif column.kind == "mixed":
-            frame[column.id] = [float(f"{v:.4g}") if isinstance(v, float) else v
-                                for v in frame[column.id]]
+        elif column.kind == "mixed":  # text beside numbers: write the numbers as text
+            comma = lang == "id"
+            frame[column.id] = [
+                (f"{v:.4g}".replace(".", ",") if comma else f"{v:.4g}")
+                if isinstance(v, float) and v == v else v for v in frame[column.id]]
         elif column.kind != "text":
             frame[column.id] = frame[column.id].astype(float).round(4)
         else:
@@ -134,6 +146,8 @@ def write_csv(table: Table, folder: Path, lang: str) -> Path:
     frame.columns = [c.label for c in table.columns]
     path = folder / f"{table.key}.csv"
     tmp = folder / f".{table.key}.csv.tmp"
-    frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+    # Indonesian Excel reads ";" between fields and "," in numbers (62,6); English the reverse
+    frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n",
+                 sep=csv_separator(lang), decimal="," if lang == "id" else ".")
     os.replace(tmp, path)
     return path

@@ -55,6 +55,14 @@ class GroupStats:
     c_mean: float | None = None
     mastery_pre: float | None = None
     mastery_post: float | None = None
+    # the same figures over the matched pairs only, so that pre and post compare the
+    # same people (the change, ⟨g⟩ and c are always over the pairs)
+    pair_pre_mean: float | None = None
+    pair_post_mean: float | None = None
+    pair_pre_sd: float | None = None
+    pair_post_sd: float | None = None
+    pair_mastery_pre: float | None = None
+    pair_mastery_post: float | None = None
     suppressed: bool = False
     reasons: list[str] = field(default_factory=list)
 
@@ -135,6 +143,10 @@ def group_stats(frame: pd.DataFrame, level: str, group: str,
             stats.reasons.append("report.reason.small_pairs")
         else:
             stats.paired = paired_stats(pre[both], post[both])
+            stats.pair_pre_mean, stats.pair_pre_sd = _mean_sd(pre[both])
+            stats.pair_post_mean, stats.pair_post_sd = _mean_sd(post[both])
+            stats.pair_mastery_pre = float((pre[both] >= role_cut(cut, "pre")).mean())
+            stats.pair_mastery_post = float((post[both] >= role_cut(cut, "post")).mean())
             if stats.paired.reason:
                 stats.reasons.append(stats.paired.reason)
             stats.g, reason = class_gain(float(pre[both].mean()), float(post[both].mean()))
@@ -160,8 +172,9 @@ def group_table(frame: pd.DataFrame, cut: float | dict[str, float]) -> list[Grou
 def rollup(frame: pd.DataFrame, prefix: str, codes: list[str], level: str) -> pd.DataFrame:
     """Mean % per group of ``level`` (or the cohort) × domain/competency code, per form,
     with the number of participants behind each mean; groups under the minimum are left
-    out, and a mean over fewer people is empty. Columns: group, code, n_pre, pre,
-    n_post, post, n_pairs, diff."""
+    out, and a mean over fewer people is empty. With both forms every mean is over the
+    participants who took both (the pairs), so pre, post and their difference describe
+    the same people. Columns: group, code, n_pre, pre, n_post, post, n_pairs, diff."""
     roles = [r for r in ROLES if r in frame]
     keys = pd.Series("", index=frame.index) if level == "cohort" else frame[level]
     took = frame[roles].notna().any(axis=1).groupby(keys).sum()
@@ -173,7 +186,8 @@ def rollup(frame: pd.DataFrame, prefix: str, codes: list[str], level: str) -> pd
         if not columns:
             continue
         part = pd.DataFrame({role: frame[c] for role, c in columns.items()})
-        if len(columns) == 2:
+        if len(columns) == 2:  # compare the same people: both means over the pairs
+            part = part.where(part.notna().all(axis=1))
             part["diff"] = part["post"] - part["pre"]
         stats = part.groupby(keys).agg(["count", "mean"])
         out = pd.DataFrame({"group": stats.index.astype(str), "code": code})

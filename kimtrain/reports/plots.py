@@ -1,11 +1,15 @@
 """The report's plots, as PNG bytes (matplotlib's Agg canvas; no pyplot, no display).
 
 * ``distribusi`` — score distributions, pre-test and post-test side by side;
-* ``domain`` — the cohort's mean % per domain, pre vs post;
-* ``heatmap`` — kecamatan × competency, mean % on the latest form (groups under the
-  minimum size left out, cells without enough people grey);
-* ``butir`` — every item's facility against its discrimination index, with the
-  flag thresholds drawn and flagged items labelled.
+* ``perubahan`` — change per KIM, desa and kecamatan over the pairs, smallest first
+  (two tests only; groups under the minimum size left out);
+* ``kompetensi`` — every competency by name on the latest test, weakest first, the
+  summary's weakest three in red, with the cut line;
+* ``domain`` — the cohort's mean % per domain, lowest first, with the cut line;
+* ``butir`` — every item's facility on the latest test, hardest first, one labelled
+  row per item (flagged items marked ⚑).
+
+Every chart is horizontal bars with one row per label, so labels never overlap.
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ import io
 import numpy as np
 
 from kimtrain.i18n import t
-from kimtrain.reports.analysis import DISCRIMINATION_LOW, FACILITY_HIGH, FACILITY_LOW
+from kimtrain.reports.analysis import FACILITY_LOW
 
 __all__ = ["PLOTS", "make_plots"]
 
-PLOTS = ("distribusi", "domain", "heatmap", "butir")
+PLOTS = ("perubahan", "kompetensi", "distribusi", "domain", "butir")
 COLOURS = {"pre": "#9aa7b8", "post": "#1f6f8b"}
 DPI = 130
 
@@ -68,101 +72,127 @@ def distribution(report) -> bytes:
     return _png(fig)
 
 
-def domains(report) -> bytes:
-    table = report.table("domain_semua")
-    frame = table.frame
-    fig = _figure(7, 3.2)
+def _hbars(report, labels: list[str], series: dict[str, list[float]], title: str,
+           xlabel: str, *, cut: bool = False, zero: bool = False, signed: bool = False,
+           highlight: int = 0, empty: str = "report.plot.no_groups") -> bytes:
+    """Horizontal bars, one row per label (so long names never overlap), values printed
+    at the bar's end in the report's number format."""
+    from kimtrain.i18n.formats import number
+    from kimtrain.i18n.formats import signed as signed_text
+
+    lang = report.lang
+    rows = max(len(labels), 1)
+    per_row = 0.22 * max(len(series), 1) + 0.1
+    left = min(0.35 + 0.062 * max((len(x) for x in labels), default=8), 4.2)
+    legend = cut or len(series) > 1
+    bottom = 0.85 if legend else 0.5  # the legend goes under the axis, never over a bar
+    fig = _figure(7.2, max(1.8, per_row * rows + 0.5 + bottom), left=left, bottom=bottom,
+                  right=0.5)
     ax = fig.add_subplot()
-    labels = [t(f"domain.short.{c}", lang=report.lang) for c in table.extra.get("codes", [])]
-    x = np.arange(len(labels))
-    width = 0.38 if len(report.forms) == 2 else 0.6
-    for offset, role in enumerate(report.forms):
-        values = frame[role].astype(float).fillna(0).to_numpy() if role in frame else []
-        shift = (offset - (len(report.forms) - 1) / 2) * width
-        bars = ax.bar(x + shift, values, width, color=COLOURS[role],
-                      label=_role_label(report, role))
-        ax.bar_label(bars, fmt="%.0f", fontsize=7, padding=1)
-    ax.set_xticks(x, labels, fontsize=8)
-    ax.set_ylim(0, 118)
-    ax.set_yticks(range(0, 101, 20))
-    ax.set_ylabel(t("report.plot.mean_score", lang=report.lang))
-    ax.legend(fontsize=8, frameon=False, loc="upper left", ncol=2)
-    ax.set_title(t("report.plot.domains", lang=report.lang), fontsize=10)
-    return _png(fig)
-
-
-def heatmap(report) -> bytes:
-    table = report.table("kompetensi_kecamatan")
-    role = "post" if "post" in report.forms else "pre"
-    frame = table.frame.assign(code=table.extra.get("codes", []))
-    groups = list(dict.fromkeys(frame["group"])) if not frame.empty else []
-    codes = sorted(set(frame["code"])) if not frame.empty else []
-    grid = np.full((len(groups), len(codes)), np.nan)
-    for _, row in frame.iterrows():
-        value = row.get(role)
-        if value is not None and value == value:
-            grid[groups.index(row["group"]), codes.index(row["code"])] = float(value)
-    left = 0.3 + 0.065 * max((len(g) for g in groups), default=4)
-    width = max(5.0, 0.36 * len(codes) + left + 1.3)
-    fig = _figure(width, max(2.2, 0.26 * len(groups) + 1.0), left=left, right=1.3, bottom=0.4)
-    ax = fig.add_subplot()
-    if groups and codes:
-        from matplotlib import colormaps
-
-        cmap = colormaps["RdYlGn"].with_extremes(bad="#dddddd")
-        image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=100,
-                          aspect="auto")
-        ax.set_xticks(range(len(codes)), codes, fontsize=7)
-        ax.set_yticks(range(len(groups)), groups, fontsize=7)
-        if grid.size <= 300:  # beyond that the numbers are unreadable; the table has them
-            for (r, c), value in np.ndenumerate(grid):
-                if value == value:
-                    ax.text(c, r, f"{value:.0f}", ha="center", va="center", fontsize=6)
-        bar = fig.add_axes((1 - 1.0 / width, 0.15, 0.15 / width, 0.7))
-        fig.colorbar(image, cax=bar, label=t("report.plot.mean_score", lang=report.lang))
-    else:
-        ax.text(0.5, 0.5, t("report.plot.no_groups", lang=report.lang), ha="center",
-                va="center", fontsize=9)
+    if not labels:
+        ax.text(0.5, 0.5, t(empty, lang=lang), ha="center", va="center", fontsize=9)
         ax.set_axis_off()
-    ax.set_title(t("report.plot.heatmap", lang=report.lang, form=_role_label(report, role)),
-                 fontsize=10)
+        ax.set_title(title, fontsize=10)
+        return _png(fig)
+    y = np.arange(len(labels))
+    height = 0.8 / max(len(series), 1)
+    for offset, (role, values) in enumerate(series.items()):
+        shift = (offset - (len(series) - 1) / 2) * height
+        colours = [COLOURS.get(role, "#1f6f8b")] * len(values)
+        if highlight:
+            colours = ["#c0392b" if i < highlight else c for i, c in enumerate(colours)]
+        named = role in report.forms and len(series) > 1  # one series needs no legend
+        bars = ax.barh(y + shift, values, height, color=colours,
+                       label=_role_label(report, role) if named else None)
+        texts = [signed_text(v, 1, lang) if signed else number(v, 0, lang) for v in values]
+        ax.bar_label(bars, labels=texts, fontsize=7, padding=2)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()  # the first (lowest/weakest) on top
+    if signed:
+        low = min(0.0, *(min(v) for v in series.values()))
+        high = max(1.0, *(max(v) for v in series.values()))
+        ax.set_xlim(low - 0.15 * (high - low) - 1, high + 0.18 * (high - low) + 1)
+    else:
+        ax.set_xlim(0, 112)
+    if zero:
+        ax.axvline(0, color="#555", linewidth=0.8)
+    if cut:
+        ax.axvline(report.options.cut, color="#b33", linestyle="--", linewidth=1,
+                   label=t("report.plot.cut", lang=lang, cut=f"{report.options.cut:g}"))
+    ax.set_xlabel(xlabel, fontsize=8)
+    handles, names = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, names, fontsize=7, frameon=False, loc="lower center", ncol=3)
+    fig.text(0.01, 0.99, title, ha="left", va="top", fontsize=10)  # never cut off
     return _png(fig)
+
+
+def domains(report) -> bytes:
+    """Domain means, lowest first on the latest test, with the cut line."""
+    table = report.table("domain_semua")
+    frame = table.frame.assign(code=table.extra.get("codes", []))
+    latest = "post" if "post" in report.forms else "pre"
+    if latest in frame:
+        frame = frame.sort_values(latest, kind="stable", na_position="last")
+    labels = [t(f"domain.{c}", lang=report.lang) for c in frame["code"]]
+    series = {role: frame[role].astype(float).fillna(0).tolist()
+              for role in report.forms if role in frame}
+    return _hbars(report, labels, series, t("report.plot.domains", lang=report.lang),
+                  t("report.plot.mean_score", lang=report.lang), cut=True)
+
+
+def competencies(report) -> bytes:
+    """Every competency by name, weakest first (the summary's three in red)."""
+    summary = report.summary
+    table = report.table("kompetensi_semua")
+    frame = table.frame.assign(code=table.extra.get("codes", []))
+    latest = "post" if "post" in report.forms else "pre"
+    frame = frame[frame[latest].notna()] if latest in frame else frame.iloc[:0]
+    frame = frame.sort_values([latest, "code"], kind="stable") if len(frame) else frame
+    labels = [f"{c} {t(f'competency.{c}', lang=report.lang)}" for c in frame["code"]]
+    labels = [x if len(x) <= 58 else x[:56] + "…" for x in labels]
+    values = frame[latest].astype(float).tolist() if len(frame) else []
+    weak = len(summary.weakest) if summary is not None else 0
+    return _hbars(report, labels, {latest: values},
+                  t("results.plot.competencies", lang=report.lang,
+                    form=_role_label(report, latest)),
+                  t("report.plot.mean_score", lang=report.lang), cut=True, highlight=weak)
+
+
+def changes(report) -> bytes:
+    """Change per KIM, desa and kecamatan (pairs), smallest first."""
+    summary = report.summary
+    found = summary.changes if summary is not None else []
+    labels = [f"{t(f'results.level.{c.level}', lang=report.lang)}: {c.group} (n = {c.n_pairs})"
+              for c in found]
+    values = [c.diff for c in found]
+    return _hbars(report, labels, {"change": values},
+                  t("results.plot.changes", lang=report.lang),
+                  t("results.plot.change_axis", lang=report.lang), zero=True, signed=True,
+                  empty="results.plot.no_changes")
 
 
 def items(report) -> bytes:
-    fig = _figure(7, 3.6)
-    ax = fig.add_subplot()
-    ax.axvspan(0, FACILITY_LOW, color="#f4dede", zorder=0)
-    ax.axvspan(FACILITY_HIGH, 1, color="#f4dede", zorder=0)
-    ax.axhline(DISCRIMINATION_LOW, color="#b33", linestyle="--", linewidth=1)
-    ax.axhline(0, color="#555", linewidth=0.8)
-    for role, form in report.forms.items():
-        points = [(r.stats.facility, r.stats.discrimination, r.info.id, bool(r.flags))
-                  for r in form.items if r.stats and r.stats.discrimination is not None]
-        if not points:
-            continue
-        xs, ys, _ids, _flagged = zip(*points, strict=True)
-        ax.scatter(xs, ys, s=22, color=COLOURS[role], label=_role_label(report, role),
-                   edgecolor="white", linewidth=0.5, zorder=3)
-        if len(points) <= 80:
-            for x, y, item, flag in points:
-                if flag:
-                    ax.annotate(item, (x, y), fontsize=6, xytext=(3, 3),
-                                textcoords="offset points")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(min(-20, ax.get_ylim()[0]), 100)
-    if not ax.get_legend_handles_labels()[0]:
-        ax.text(0.5, 50, t("report.plot.no_items", lang=report.lang), ha="center", fontsize=9)
-        ax.set_title(t("report.plot.items", lang=report.lang), fontsize=10)
-        return _png(fig)
-    ax.set_xlabel(t("report.plot.facility", lang=report.lang))
-    ax.set_ylabel(t("report.plot.discrimination", lang=report.lang))
-    ax.legend(fontsize=8, frameon=False, loc="lower center")
-    ax.set_title(t("report.plot.items", lang=report.lang), fontsize=10)
-    return _png(fig)
+    """Each item's facility (share of points earned) on the latest test, hardest first,
+    one labelled row per item; flagged items in red."""
+    role = "post" if "post" in report.forms else "pre"
+    form = report.forms[role]
+    rows = sorted((r for r in form.items if r.stats and r.stats.facility is not None),
+                  key=lambda r: (r.stats.facility, r.info.id))
+    labels = [r.info.id + (" ⚑" if r.flags else "") for r in rows]
+    values = [100 * r.stats.facility for r in rows]
+    return _hbars(report, labels, {role: values},
+                  t("results.plot.items", lang=report.lang, form=_role_label(report, role)),
+                  t("results.plot.items_axis", lang=report.lang),
+                  highlight=sum(1 for r in rows if r.stats.facility < FACILITY_LOW),
+                  empty="report.plot.no_items")
 
 
 def make_plots(report) -> dict[str, bytes]:
     """Every plot of the report, name -> PNG bytes."""
-    return {"distribusi": distribution(report), "domain": domains(report),
-            "heatmap": heatmap(report), "butir": items(report)}
+    plots = {"perubahan": changes(report), "kompetensi": competencies(report),
+             "distribusi": distribution(report), "domain": domains(report),
+             "butir": items(report)}
+    if len(report.forms) < 2:
+        del plots["perubahan"]
+    return plots

@@ -18,7 +18,9 @@ from kimtrain.reports.data import load_form
 from kimtrain.reports.equating import EquatedGain
 from kimtrain.reports.groups import GroupStats, group_table, participant_frame
 from kimtrain.reports.privacy import Pseudonyms, course_key
+from kimtrain.reports.summary import key_table, summarize
 from kimtrain.reports.tables import Table
+from kimtrain.reports.tidy import long_table
 
 __all__ = ["DEFAULT_CUT", "Report", "ReportOptions", "build_report"]
 
@@ -35,6 +37,7 @@ class ReportOptions:
     # the provisional DEFAULT_CUT, and the report says which
     cut: float | None = None
     names: bool = False  # add participants' names to the per-participant sheet
+    internal: bool = False  # the coordinator's own copy: every group label filled in
     lang: str | None = None  # "id" or "en"; None = the language in force
 
 
@@ -49,6 +52,7 @@ class Report:
     groups: list[GroupStats]
     tables: list[Table] = field(default_factory=list)
     pseudonyms: Any = None
+    summary: Any = None  # :class:`kimtrain.reports.summary.Summary`
     equated: EquatedGain | None = None  # the gain on one scale (issue 11); None: one form
     cut_info: Any = None  # standard_setting.CutScore: which cut, and how it was set
     cuts: dict[str, Any] = field(default_factory=dict)  # role -> that form's own CutScore
@@ -90,8 +94,13 @@ def build_report(course: Course, options: ReportOptions) -> Report:
                     pseudonyms=pseudonyms, equated=equated, cut_info=cut_info, cuts=cuts)
     names = {p.id: p.nama for p in roster} if options.names else None
     roles = list(forms)
-    people = sections.participant_table(frame, forms, pseudonyms, role_cuts, lang, names)
+    internal = options.internal or options.names
+    people = sections.participant_table(frame, forms, pseudonyms, role_cuts, lang, names,
+                                        internal=internal)
+    report.summary = summarize(frame, groups, roles, role_cuts, lang, equated)
     report.tables = [
+        key_table(report.summary, roles, role_cuts, lang),
+        sections.follow_up(people, frame, pseudonyms, forms, role_cuts, lang),
         sections.summary_table(groups[0], forms, role_cuts, lang),
         *measurement.equating_tables(equated, lang),
         *sections.group_tables(groups, roles, role_cuts, lang),
@@ -99,8 +108,8 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         *sections.reliability_tables(forms, lang),
         *[tb for role, form in forms.items() for tb in sections.item_tables(role, form, lang)],
         sections.discernment_table(forms, lang),
-        sections.follow_up(people, forms, options.cut, lang),
         people,
+        long_table(frame, forms, pseudonyms, lang, None, internal),  # names: one sheet only
         sections.context_table(lang),
     ]
     by_group = measurement.group_gain_table(equated, frame, lang)

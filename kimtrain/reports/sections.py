@@ -31,24 +31,31 @@ def _form_label(role: str, form: FormAnalysis, lang: str | None) -> str:
 
 def summary_table(cohort: GroupStats, forms: dict[str, FormAnalysis],
                   cut: float | dict[str, float], lang: str | None) -> Table:
-    """The cohort at a glance: label/value rows."""
+    """The cohort's statistics as label/value rows, each with what it means. With two
+    tests the means, SDs and mastery rates are over the pairs, like the change."""
+    from kimtrain.reports.meaning import stat_meaning
+
     rows: list[dict[str, Any]] = []
+    paired = len(forms) == 2
+    ci = (cohort.paired.ci_low, cohort.paired.ci_high) if cohort.paired else (None, None)
 
     def add(key: str, value: Any, kind: str, **params: Any) -> None:
         rows.append({"measure": t(f"report.sum.{key}", lang=lang, **params),
-                     "value": value, "kind": kind, "key": key})
+                     "value": value, "kind": kind, "key": key,
+                     "meaning": stat_meaning(key, value, lang or "id", low=ci[0], high=ci[1])})
 
     add("enrolled", cohort.enrolled, "int")
     for role in forms:
         add(f"n_{role}", getattr(cohort, f"n_{role}"), "int")
-    if len(forms) == 2:
+    if paired:
         add("n_pairs", cohort.n_pairs, "int")
         if cohort.enrolled:
             add("completion", cohort.n_pairs / cohort.enrolled, "share")
+    prefix = "pair_" if paired else ""
     for role in forms:
-        add(f"mean_{role}", getattr(cohort, f"{role}_mean"), "pct")
-        add(f"sd_{role}", getattr(cohort, f"{role}_sd"), "pct")
-        add(f"mastery_{role}", getattr(cohort, f"mastery_{role}"), "share",
+        add(f"mean_{role}", getattr(cohort, f"{prefix}{role}_mean"), "pct")
+        add(f"sd_{role}", getattr(cohort, f"{prefix}{role}_sd"), "pct")
+        add(f"mastery_{role}", getattr(cohort, f"{prefix}mastery_{role}"), "share",
             cut=f"{role_cut(cut, role):g}")
     if cohort.paired is not None:
         p = cohort.paired
@@ -62,13 +69,16 @@ def summary_table(cohort: GroupStats, forms: dict[str, FormAnalysis],
         add("band", t(f"report.band.{cohort.g_band}", lang=lang) if cohort.g_band else None,
             "text")
         add("c", cohort.c_mean, "num2")
-    frame = pd.DataFrame(rows, columns=["measure", "value", "kind", "key"])
+    frame = pd.DataFrame(rows, columns=["measure", "value", "meaning", "kind", "key"])
+    note = join_reasons(cohort.reasons, lang)
+    if paired:
+        note = (note + " " if note else "") + t("results.note.pairs", lang=lang)
     return Table("ringkasan", t("report.table.summary", lang=lang),
-                 [_col("measure", lang=lang), _col("value", "mixed", lang=lang)], frame,
-                 note=join_reasons(cohort.reasons, lang))
+                 [_col("measure", lang=lang), _col("value", "mixed", lang=lang),
+                  Column("meaning", t("results.col.meaning", lang=lang))], frame, note=note)
 
 
-def _group_row(g: GroupStats, lang: str | None) -> dict[str, Any]:
+def _group_row(g: GroupStats, lang: str | None, paired: bool = False) -> dict[str, Any]:
     label = t("report.cohort", lang=lang) if g.level == "cohort" else (
         g.group or t("report.unlisted", lang=lang))
     row: dict[str, Any] = {"group": label,
@@ -79,12 +89,21 @@ def _group_row(g: GroupStats, lang: str | None) -> dict[str, Any]:
                    post_sd=g.post_sd, g=g.g, c=g.c_mean, mastery_pre=g.mastery_pre,
                    mastery_post=g.mastery_post,
                    band=t(f"report.band.{g.g_band}", lang=lang) if g.g_band else None)
+        if paired:  # both tests: the means and rates compare the same people (the pairs)
+            row.update(pre_mean=g.pair_pre_mean, post_mean=g.pair_post_mean,
+                       pre_sd=g.pair_pre_sd, post_sd=g.pair_post_sd,
+                       mastery_pre=g.pair_mastery_pre, mastery_post=g.pair_mastery_post)
         if g.paired is not None:
             row.update(diff=g.paired.mean_diff, ci_low=g.paired.ci_low,
                        ci_high=g.paired.ci_high, d_z=g.paired.d_z)
     else:
         row.update(n_pre=None, n_post=None, n_pairs=None)
     row["note"] = join_reasons(g.reasons, lang)
+    p = g.paired
+    if p is not None and p.ci_low is not None and p.ci_high is not None \
+            and p.ci_low <= 0 <= p.ci_high:  # say it where the interval is shown
+        row["note"] = "; ".join(x for x in (row["note"], t("results.note.ci_zero", lang=lang))
+                                if x)
     return row
 
 
@@ -108,11 +127,12 @@ def group_tables(groups: list[GroupStats], roles: list[str], cut: float | dict[s
     columns.append(_col("note", lang=lang))
     tables = []
     for level in ("cohort", *LEVELS):
-        rows = [_group_row(g, lang) for g in groups if g.level == level]
+        rows = [_group_row(g, lang, len(roles) == 2) for g in groups if g.level == level]
         tables.append(Table.build(
             f"kelompok_{_LEVEL_KEY[level]}", t(f"report.table.group.{level}", lang=lang),
             columns, rows,
-            note=t("report.note.suppressed", lang=lang, n=MIN_GROUP)))
+            note=t("report.note.suppressed", lang=lang, n=MIN_GROUP) + (
+                " " + t("results.note.pairs", lang=lang) if len(roles) == 2 else "")))
     return tables
 
 
@@ -150,9 +170,10 @@ def rollup_tables(frame: pd.DataFrame, forms: dict[str, FormAnalysis],
 
 def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseudonym,
                       cut: float | dict[str, float], lang: str | None,
-                      names: dict[str, str] | None) -> Table:
+                      names: dict[str, str] | None, internal: bool = False) -> Table:
     """One row per participant under a pseudonym; group labels only for groups of at
-    least the minimum size; subscores only where their α ≥ .60."""
+    least the minimum size (all of them in the coordinator's ``internal`` copy);
+    subscores only where their α ≥ .60."""
     roles = list(forms)
     took = frame[roles].notna().any(axis=1)
     sizes = {level: took.groupby(frame[level]).sum() for level in LEVELS}
@@ -184,7 +205,8 @@ def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseud
         out["name"] = [names.get(pid, "") for pid in part.index]
     for level in LEVELS:
         size = sizes[level]
-        out[level] = [g if g and size.get(g, 0) >= MIN_GROUP else None for g in part[level]]
+        out[level] = [g if g and (internal or size.get(g, 0) >= MIN_GROUP) else None
+                      for g in part[level]]
     for column in columns:
         if column.id in part and column.id not in out:
             out[column.id] = part[column.id]
@@ -325,15 +347,23 @@ def context_table(lang: str | None) -> Table:
         _col("note", lang=lang)], rows, note=t("report.note.context", lang=lang))
 
 
-def follow_up(table: Table, forms: dict[str, FormAnalysis], cut: float,
-              lang: str | None) -> Table:
-    """Participants below the cut on the latest form, lowest first (pseudonyms only)."""
-    role = "post" if "post" in forms else "pre"
-    frame = table.frame
-    below = frame[frame[role].notna() & (frame[role] < cut)].sort_values(role)
-    keep = ["pseudonym", *LEVELS, *[r for r in forms], "note"]
+def follow_up(table: Table, frame: pd.DataFrame, pseudonym, forms: dict[str, FormAnalysis],
+              cut: float | dict[str, float], lang: str | None) -> Table:
+    """Participants who need a follow-up — below the cut on the latest test they took, or
+    missing the post-test — lowest first, with the reason (pseudonyms only)."""
+    from kimtrain.reports.summary import follow_up_frame
+
+    roles = list(forms)
+    need = follow_up_frame(frame, roles, cut)
+    people = table.frame.set_index("pseudonym", drop=False)
+    codes = [pseudonym(pid) for pid in need.index]
+    rows = people.reindex(codes)
+    rows["reason"] = [t(key, lang=lang) for key in need["reason"]]
+    keep = ["pseudonym", *LEVELS, *roles]  # names stay on the participant sheet only
     columns = [c for c in table.columns if c.id in keep]
-    return Table("tindak_lanjut", t("report.table.follow_up", lang=lang, cut=f"{cut:g}",
-                                    form=_form_label(role, forms[role], lang)),
-                 columns, below.reindex(columns=[c.id for c in columns]).reset_index(drop=True),
+    columns.insert(1, Column("reason", t("results.col.reason", lang=lang)))
+    columns.append(_col("note", lang=lang))
+    latest = role_cut(cut, "post" if "post" in forms else "pre")
+    return Table("tindak_lanjut", t("results.table.follow_up", lang=lang, cut=f"{latest:g}"),
+                 columns, rows.reindex(columns=[c.id for c in columns]).reset_index(drop=True),
                  note=t("report.note.follow_up", lang=lang), html_limit=200)

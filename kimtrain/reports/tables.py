@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from kimtrain.i18n import t
+from kimtrain.i18n import formats, t
 
 __all__ = ["Column", "Table", "cell_text", "join_reasons"]
 
@@ -51,10 +51,7 @@ def join_reasons(keys: list[str] | tuple[str, ...], lang: str | None = None) -> 
 
 
 def _decimal(value: float, places: int, lang: str) -> str:
-    text = f"{value:,.{places}f}"
-    if lang == "id":  # 1.234,5
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return formats.number(value, places, lang)  # 1.234,5 in Indonesian
 
 
 def cell_text(value: Any, kind: str, lang: str) -> str:
@@ -69,7 +66,7 @@ def cell_text(value: Any, kind: str, lang: str) -> str:
     if kind == "int":
         return _decimal(number, 0, lang)
     if kind == "share":
-        return _decimal(100 * number, 0, lang) + " %"
+        return formats.percent(100 * number, 0, lang)
     if kind in ("pct", "num1"):
         return _decimal(number, 1, lang)
     if kind == "p":

@@ -4,6 +4,7 @@
 
     <out>/
       laporan.html          self-contained, Indonesian (or --lang en), prints on A4
+      ringkasan.html        the one-page summary alone, to print or send
       laporan.xlsx          one formatted sheet per table, plus the method notes
       csv/<table>.csv       the same tables as CSV
       grafik/<plot>.png     distribusi, domain, heatmap, butir
@@ -21,7 +22,7 @@ from pathlib import Path
 from kimtrain.errors import CourseError
 from kimtrain.i18n import t
 from kimtrain.reports.excel import write_csv, write_xlsx
-from kimtrain.reports.html import METHOD_NOTES, render_html
+from kimtrain.reports.html import METHOD_NOTES, render_html, render_summary_page
 from kimtrain.reports.plots import make_plots
 
 __all__ = ["ReportFiles", "write_report"]
@@ -33,9 +34,11 @@ class ReportFiles:
     xlsx: Path
     csv: list[Path] = field(default_factory=list)
     png: list[Path] = field(default_factory=list)
+    summary: Path | None = None
 
     def all(self) -> list[Path]:
-        return [self.html, self.xlsx, *self.csv, *self.png]
+        return [self.html, *([self.summary] if self.summary else []), self.xlsx, *self.csv,
+                *self.png]
 
 
 def _replace(tmp: Path, final: Path) -> Path:
@@ -71,4 +74,7 @@ def write_report(report, out: str | Path) -> ReportFiles:
     tmp = out / ".laporan.html.tmp"
     tmp.write_text(render_html(report, plots), encoding="utf-8")
     html = _replace(tmp, out / "laporan.html")
-    return ReportFiles(html, xlsx, csv, png)
+    tmp = out / ".ringkasan.html.tmp"
+    tmp.write_text(render_summary_page(report, plots), encoding="utf-8")
+    summary = _replace(tmp, out / "ringkasan.html")
+    return ReportFiles(html, xlsx, csv, png, summary)

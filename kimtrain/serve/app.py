@@ -38,7 +38,7 @@ from kimtrain.serve.assets import (
     websocket_settings,
 )
 from kimtrain.serve.kernel import COURSE_ENV, SERVER_ENV
-from kimtrain.serve.pages import landing_page, trainer_page
+from kimtrain.serve.pages import landing_page, projector_page, trainer_page
 from kimtrain.serve.status import workshop_status
 from kimtrain.serve.submission import sweep
 
@@ -126,6 +126,16 @@ class TrainerHandler(_Base):
                                 get_language()))
 
 
+class ScreenHandler(TrainerHandler):
+    """``/pelatih/layar``: the projector view — QR code and counts, no names."""
+
+    def get(self, fmt: str | None = None) -> None:
+        if not self._allowed():
+            raise tornado.web.HTTPError(403)
+        self.write(projector_page(self.server.workshop, workshop_status(self.server.workshop),
+                                  self.server.urls, get_language()))
+
+
 class RenderHandler(TornadoVoilaHandler):
     """Voilà's notebook page, for this workshop's notebooks only."""
 
@@ -183,6 +193,7 @@ class WorkshopServer(Voila):
         ours = {"server": self}
         return [(r"/", LandingHandler, ours),
                 (r"/pelatih(\.json)?", TrainerHandler, ours),
+                (r"/pelatih/layar", ScreenHandler, ours),
                 (r"/kimtrain/static/(.*)", WidgetAssetHandler), *handlers]
 
     def sweep(self) -> None:

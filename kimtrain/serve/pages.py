@@ -15,7 +15,7 @@ from kimtrain.serve.network import qr_svg
 from kimtrain.serve.status import AssessmentStatus
 from kimtrain.serve.workshop import Workshop
 
-__all__ = ["landing_page", "trainer_page"]
+__all__ = ["landing_page", "projector_page", "trainer_page"]
 
 _CSS = """
 *{box-sizing:border-box}
@@ -128,3 +128,37 @@ def trainer_page(workshop: Workshop, statuses: list[AssessmentStatus], urls: lis
     body = (f'<div class="kt-top"><div>{intro}</div><div>{qr}{others}</div></div>'
             + "".join(_status_table(s, lang) for s in statuses))
     return _page(t("serve.trainer.title", lang=lang), body, lang=lang, refresh=10, wide=True)
+
+
+_SCREEN_CSS = """
+main.kt-screen{max-width:none;display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);
+gap:32px;align-items:center;min-height:92vh}
+.kt-screen h1{font-size:44px}.kt-screen .kt-qr svg{max-width:520px}
+.kt-screen .kt-url{font-size:34px}.kt-screen .kt-counts div{padding:14px 20px}
+.kt-screen .kt-counts b{font-size:52px}.kt-screen .kt-counts{font-size:22px}
+.kt-screen h2{font-size:28px}
+@media (max-width:900px){main.kt-screen{grid-template-columns:1fr}}
+"""
+
+
+def projector_page(workshop: Workshop, statuses: list[AssessmentStatus], urls: list[str],
+                   lang: str) -> str:
+    """What the trainer projects: the QR code, the address and the counts — no names,
+    no participant codes, so nobody's progress is shown to the room."""
+    qr = _qr_block(urls[0], t("serve.trainer.scan", lang=lang)) if urls else ""
+    counts = []
+    for status in statuses:
+        boxes = "".join(
+            f"<div><b>{status.count(s)}</b>{html.escape(t(f'serve.state.{s}', lang=lang))}"
+            "</div>" for s in ("waiting", "started", "submitted"))
+        counts.append(f'<section data-assessment="{html.escape(status.name)}">'
+                      f"<h2>{html.escape(status.title)}</h2>"
+                      f'<div class="kt-counts">{boxes}</div></section>')
+    steps = "".join(f"<li>{html.escape(t(f'results.screen.step{i}', lang=lang))}</li>"
+                    for i in (1, 2, 3))
+    body = (f"<div>{qr}</div><div><h1>{html.escape(t('results.screen.title', lang=lang))}"
+            f'</h1><ol class="kt-steps" style="font-size:24px">{steps}</ol>'
+            + "".join(counts) + "</div>")
+    page = _page(t("results.screen.title", lang=lang), body, lang=lang, refresh=10)
+    return page.replace("<main class=\"\">", '<main class="kt-screen">', 1).replace(
+        "</style>", _SCREEN_CSS + "</style>", 1)

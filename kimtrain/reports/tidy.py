@@ -1,0 +1,82 @@
+"""One tidy long table for pivoting: participant × test × (total, domain, competency) × score.
+
+A coordinator drops it into an Excel pivot table (rows: KIM or kecamatan; columns:
+test; values: mean of score) and answers their own questions. Participants are named
+by pseudonym (and by id and name only with ``--names``); the group columns are filled
+in the coordinator's internal copy and left empty for groups under the minimum size
+in what is shared.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kimtrain.i18n import t
+from kimtrain.reports.analysis import FormAnalysis
+from kimtrain.reports.groups import LEVELS
+from kimtrain.reports.privacy import MIN_GROUP
+from kimtrain.reports.tables import Column, Table
+
+__all__ = ["long_table", "shown_groups"]
+
+
+def shown_groups(frame: pd.DataFrame, roles: list[str], internal: bool) -> pd.DataFrame:
+    """The KIM/desa/kecamatan labels to print: all of them internally, else only groups
+    with at least :data:`MIN_GROUP` participants with a result."""
+    took = frame[roles].notna().any(axis=1)
+    out = pd.DataFrame(index=frame.index)
+    for level in LEVELS:
+        if internal:
+            out[level] = frame[level].where(frame[level] != "", None)
+            continue
+        size = took.groupby(frame[level]).sum()
+        out[level] = [g if g and size.get(g, 0) >= MIN_GROUP else None for g in frame[level]]
+    return out
+
+
+def long_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseudonym,
+               lang: str | None, names: dict[str, str] | None, internal: bool) -> Table:
+    roles = list(forms)
+    people = frame[frame[roles].notna().any(axis=1)]
+    groups = shown_groups(people, roles, internal)
+    both = people[roles].notna().all(axis=1) if len(roles) == 2 else None
+    records = []
+    for pid in people.index:
+        base = {"pseudonym": pseudonym(pid)}
+        if names is not None:
+            base.update(participant_id=pid, name=names.get(pid, ""))
+        base.update({level: groups.at[pid, level] for level in LEVELS})
+        base["paired"] = bool(both[pid]) if both is not None else None
+        for role, form in forms.items():
+            label = t(f"report.role.short.{role}", lang=lang)
+            parts = [("total", "", t("results.long.total", lang=lang), role)]
+            parts += [("domain", c, t(f"domain.{c}", lang=lang), f"{role}_dom_{c}")
+                      for c in form.domains]
+            parts += [("competency", c, t(f"competency.{c}", lang=lang), f"{role}_comp_{c}")
+                      for c in form.competencies]
+            for kind, code, title, column in parts:
+                value = people.at[pid, column] if column in people else None
+                if value is None or value != value:
+                    continue
+                records.append({**base, "test": label, "form": form.name,
+                                "kind": t(f"report.kind.{kind}", lang=lang)
+                                if kind != "total" else t("results.long.total", lang=lang),
+                                "code": code, "label": title, "score": float(value)})
+    columns = [Column("pseudonym", t("report.col.pseudonym", lang=lang))]
+    if names is not None:
+        columns += [Column("participant_id", t("report.col.participant_id", lang=lang)),
+                    Column("name", t("report.col.name", lang=lang))]
+    columns += [Column(level, t(f"report.col.{level}", lang=lang)) for level in LEVELS]
+    columns += [Column("test", t("results.long.test", lang=lang)),
+                Column("form", t("results.long.form", lang=lang)),
+                Column("kind", t("results.long.kind", lang=lang)),
+                Column("code", t("results.long.code", lang=lang)),
+                Column("label", t("results.long.label", lang=lang)),
+                Column("score", t("results.long.score", lang=lang), "pct")]
+    if len(roles) == 2:
+        columns.append(Column("paired", t("results.long.paired", lang=lang), "bool"))
+    data = pd.DataFrame(records, columns=[c.id for c in columns])
+    note = t("results.long.note_internal" if internal else "results.long.note_shared",
+             lang=lang, n=MIN_GROUP)
+    return Table("data_panjang", t("results.long.title", lang=lang), columns, data,
+                 note=note, in_html=False)
