@@ -31,7 +31,8 @@ from kimtrain.errors import BankError, BankIssue, BlueprintError
 __all__ = ["Blueprint", "load_blueprint"]
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-FIELDS = {"name", "title", "instructions", "en", "banks", "items", "shuffle", "seed"}
+FIELDS = {"name", "title", "instructions", "en", "banks", "items", "shuffle", "seed",
+          "competency_scores"}
 
 
 @dataclass(frozen=True)
