@@ -20,5 +20,6 @@ COMMANDS = (
     "lab",
     "serve",
     "report",
+    "rating",
     "certificates",
 )

@@ -17,6 +17,7 @@ from kimtrain.reports.analysis import FormAnalysis, analyse_form
 from kimtrain.reports.data import load_form
 from kimtrain.reports.groups import GroupStats, group_table, participant_frame
 from kimtrain.reports.privacy import Pseudonyms, course_key
+from kimtrain.reports.raters import agreement_table
 from kimtrain.reports.tables import Table
 
 __all__ = ["DEFAULT_CUT", "Report", "ReportOptions", "build_report"]
@@ -82,6 +83,7 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         *sections.reliability_tables(forms, lang),
         *[tb for role, form in forms.items() for tb in sections.item_tables(role, form, lang)],
         sections.discernment_table(forms, lang),
+        *agreement_table(course, lang),  # written tasks scored twice (reports/raters.py)
         sections.follow_up(people, forms, options.cut, lang),
         people,
         sections.context_table(lang),
