@@ -13,12 +13,12 @@ DOMAINS = ("cakap", "etika", "aman", "budaya", "media", "kim")
 
 # Competency code -> domain; codes follow the blueprint in shared/context/measurement.md.
 COMPETENCIES: dict[str, str] = {
-    **{f"C{i}": "cakap" for i in range(1, 5)},
+    **{f"C{i}": "cakap" for i in range(1, 6)},  # C5: reading a village data table
     **{f"E{i}": "etika" for i in range(1, 5)},
     **{f"A{i}": "aman" for i in range(1, 5)},
     **{f"B{i}": "budaya" for i in range(1, 4)},
     **{f"M{i}": "media" for i in range(1, 6)},
-    **{f"K{i}": "kim" for i in range(1, 4)},
+    **{f"K{i}": "kim" for i in range(0, 4)},  # K0: what a KIM is and how it works
     **{f"N{i}": "kim" for i in range(1, 5)},
     **{f"U{i}": "kim" for i in range(1, 5)},
 }
