@@ -1,4 +1,5 @@
-"""The curriculum: ten one-session modules that run headless, each with practice widgets."""
+"""The curriculum: fifteen one-session modules that run headless, each with practice widgets
+(ten from issue 5, five more from issue 12 for the KIM brief's thin parts)."""
 
 from __future__ import annotations
 
@@ -28,9 +29,9 @@ def source(nb: nbformat.NotebookNode, kind: str) -> str:
     return "\n".join(c.source for c in nb.cells if c.cell_type == kind)
 
 
-def test_ten_modules_numbered_in_order():
-    assert [p.name[:2] for p in MODULES] == [f"{n:02d}" for n in range(1, 11)]
-    assert [read(p).metadata["kimtrain"]["module"] for p in MODULES] == list(range(1, 11))
+def test_fifteen_modules_numbered_in_order():
+    assert [p.name[:2] for p in MODULES] == [f"{n:02d}" for n in range(1, 16)]
+    assert [read(p).metadata["kimtrain"]["module"] for p in MODULES] == list(range(1, 16))
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)

@@ -21,6 +21,12 @@ COMPETENCIES: dict[str, str] = {
     **{f"K{i}": "kim" for i in range(0, 4)},  # K0: what a KIM is and how it works
     **{f"N{i}": "kim" for i in range(1, 5)},
     **{f"U{i}": "kim" for i in range(1, 5)},
+    # Issue 12: the parts of the KIM brief the first ten modules left thin (modules 11-15).
+    "K4": "kim", "K5": "kim",  # creators and motivators
+    "P1": "kim", "P2": "kim",  # poverty programmes (bansos, DTSEN)
+    "U5": "kim", "U6": "kim",  # UMKM legality, payment, shipping, village cooperatives
+    "B4": "budaya",  # Kotim's own culture, with permission and attribution
+    "A5": "aman", "A6": "aman", "A7": "aman",  # current harms
 }
 
 SINGLE, MULTIPLE, TRUEFALSE, NUMERIC, TEXT, WRITTEN = (
