@@ -201,10 +201,23 @@ def _length_rank(item: Item) -> tuple[int, int, int] | None:
             len(item.options))
 
 
-def _shared_words(item: Item) -> list[str]:
+def _common_words(items: Iterable[Item]) -> frozenset[str]:
+    """Words in more than 2 % of the items (at least 5): the banks' everyday vocabulary
+    (desa, warga, pesan ...), which a key may repeat without giving anything away."""
+    items = list(items)
+    counts: Counter = Counter()
+    for item in items:
+        counts.update(_words(" ".join([item.stem, *item.options.values()])))
+    limit = max(5, 0.02 * len(items))
+    return frozenset(w for w, n in counts.items() if n > limit)
+
+
+def _shared_words(item: Item, common: frozenset[str] = frozenset()) -> list[str]:
+    """Distinctive stem words (5+ letters, not everyday bank vocabulary) that the key
+    repeats and no distractor does."""
     if item.type != SINGLE or item.key not in item.options:
         return []
-    stem = _words(item.stem)
+    stem = {w for w in _words(item.stem) if len(w) >= 5 and w not in common}
     key = _words(item.options[item.key])
     others: set[str] = set()
     for k, v in item.options.items():
@@ -249,8 +262,9 @@ def _issue(file: str, line: int | None, key: str, item: str | None = None,
     return BankIssue(file=file, key=f"quality.{key}", params=params, item=item, line=line)
 
 
-def _item_issues(items: Iterable[Item]) -> list[BankIssue]:
+def _item_issues(items: Sequence[Item]) -> list[BankIssue]:
     out: list[BankIssue] = []
+    common = _common_words(items)
     for item in items:
         def add(key: str, **params: Any) -> None:
             out.append(_issue(item.file, item.line, key, item.id, **params))  # noqa: B023
@@ -263,7 +277,7 @@ def _item_issues(items: Iterable[Item]) -> list[BankIssue]:
             match = NEGATIVE.search(_plain(_question(item.stem)))
             if match:
                 add("negative_stem", word=match.group(0))
-        words = _shared_words(item)
+        words = _shared_words(item, common)
         if words:
             add("shared_words", words=", ".join(words))
         spread = _length_spread(item)
@@ -478,6 +492,7 @@ def quality_issues(items: Sequence[Item], sets: Sequence[ItemSet] = ()) -> list[
 def cue_counts(items: Sequence[Item]) -> CueCounts:
     """Counts of every cue over ``items`` (the before/after table of a bank rewrite)."""
     c = CueCounts()
+    common = _common_words(items)
     for item in items:
         rank = _length_rank(item)
         if rank is not None:
@@ -493,7 +508,7 @@ def cue_counts(items: Sequence[Item]) -> CueCounts:
                 c.multiple_key_letters[letter] += 1
             c.choose_all_pays += _choose_all_credit(item) > 0
             c.more_keys_than_distractors += 2 * len(item.key) > len(item.options)
-        c.shared_words += bool(_shared_words(item))
+        c.shared_words += bool(_shared_words(item, common))
         c.all_of_above += any(ALL_OF_ABOVE.search(_plain(t)) for t in item.options.values())
         c.negative_stem += (item.type in (SINGLE, MULTIPLE)
                             and bool(NEGATIVE.search(_plain(_question(item.stem)))))
