@@ -72,8 +72,8 @@ NEGATIVE = re.compile(r"\bbukan(?:lah)?\b|\bkecuali\b|\btidak\s+termasuk\b", re.
 QUOTE_CHARS = "\"“”'‘’«»"
 QUOTED_SPAN = re.compile(r"[\"“”«][^\"“”«»]{12,}[\"“”»]")
 FORWARDED = re.compile(
-    r"\b(?:pesan\s+berantai|diteruskan|teruskan|forward(?:ed)?|sebarkan|viral|"
-    r"video|tangkapan\s+layar|unggahan|postingan|broadcast)\b",
+    r"\b(?:pesan\s+berantai|pesan\s+terusan|diteruskan|teruskan|forward(?:ed)?|sebarkan|"
+    r"viral|beredar|video|tangkapan\s+layar|unggahan|postingan|broadcast)\b",
     re.IGNORECASE,
 )
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -88,6 +88,7 @@ _STOPWORD_TEXT = """
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 NEAR_DUPLICATE = 0.72      # SequenceMatcher ratio of normalised stems
+SAME_CASE = 0.4            # Jaccard of distinctive stem words (with at least 4 shared)
 LENGTH_RATIO = 3.0
 LENGTH_GAP = 40
 FORMAT_RULE = 0.8          # a format rule that gets this share right is a cue
@@ -402,12 +403,32 @@ def _stem_text(item: Item) -> str:
     return re.sub(r"[^\w\s]", "", text)
 
 
+def _same_case(a: set[str], b: set[str]) -> float:
+    """Share of distinctive words two stems have in common (Jaccard), or 0 when they
+    share fewer than four: the same case told in other words."""
+    shared = len(a & b)
+    return shared / len(a | b) if shared >= 4 else 0.0
+
+
 def _near_duplicates(items: Sequence[Item]) -> list[tuple[Item, Item, float]]:
     practice = [i for i in items if is_practice(i)]
     tests = [i for i in items if not is_practice(i) and i.type != "written"]
+    common = _common_words(items)
+
+    def rare(item: Item) -> set[str]:
+        return {w for w in _words(item.stem) if len(w) >= 5 and w not in common}
+
     pairs = []
     test_texts = [(t, _stem_text(t)) for t in tests]
+    test_words = {t.id: rare(t) for t in tests}
     for p in practice:
+        words = rare(p)
+        same = [(t, _same_case(words, test_words[t.id])) for t in tests]
+        same = [(t, r) for t, r in same if r >= SAME_CASE]
+        if same:
+            t, r = max(same, key=lambda x: x[1])
+            pairs.append((p, t, r))
+            continue
         ptext = _stem_text(p)
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(ptext)
