@@ -399,7 +399,8 @@ def _coverage_issues(s: ItemSet) -> list[BankIssue]:
 
 
 def _stem_text(item: Item) -> str:
-    text = _plain(item.stem).lower()
+    """Stem and options, normalised: what a participant reads of an item."""
+    text = _plain(" ".join([item.stem, *item.options.values()])).lower()
     return re.sub(r"[^\w\s]", "", text)
 
 
