@@ -35,7 +35,7 @@ def where(issue):
 
 @pytest.mark.parametrize(("expected", "words"), [
     (("soal.yaml", 3, "CACAT-SEMUA", "quality.all_of_above"), "Semua jawaban di atas benar"),
-    (("soal.yaml", 15, "CACAT-NEGATIF", "quality.negative_stem"), '"BUKAN"'),
+    (("soal.yaml", 15, "CACAT-NEGATIF", "quality.negative_stem"), 'BUKAN"'),
     (("soal.yaml", 27, "CACAT-KATA", "quality.shared_words"), "(verifikasi)"),
     (("soal.yaml", 39, "CACAT-PANJANG", "quality.length_spread"), "5 sampai 81 huruf"),
     (("soal.yaml", 51, "CACAT-PILIHSEMUA", "quality.choose_all"), "100% nilai"),

@@ -68,7 +68,9 @@ ALL_OF_ABOVE = re.compile(
     r"|\ball\s+of\s+the\s+above\b|\bnone\s+of\s+the\s+above\b",
     re.IGNORECASE,
 )
-NEGATIVE = re.compile(r"\bbukan(?:lah)?\b|\bkecuali\b|\btidak\s+termasuk\b", re.IGNORECASE)
+# "Manakah yang BUKAN ...", "... yang bukan ...", "kecuali", "tidak termasuk" in the question
+# sentence (quoted text left out); a contrast such as "fakta, bukan opini" is no negative stem.
+NEGATIVE = re.compile(r"\bBUKAN\b|(?i:\byang\s+bukan(?:lah)?\b|\bkecuali\b|\btidak\s+termasuk\b)")
 QUOTE_CHARS = "\"“”'‘’«»"
 QUOTED_SPAN = re.compile(r"[\"“”«][^\"“”«»]{12,}[\"“”»]")
 FORWARDED = re.compile(
@@ -178,11 +180,15 @@ def _words(text: str) -> set[str]:
 
 
 def _question(stem: str) -> str:
-    """The part of a stem that asks: its last paragraph (or last line with '?')."""
+    """The sentence of a stem that asks (the last one with '?', else the last
+    paragraph), without quoted text."""
+    text = re.sub(r"[\"“][^\"“”]*[\"”]", " ", _plain(stem))
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    asking = [x for x in sentences if "?" in x]
+    if asking:
+        return asking[-1]
     paragraphs = [p for p in re.split(r"\n\s*\n", stem.strip()) if p.strip()]
-    last = paragraphs[-1] if paragraphs else stem
-    lines = [ln for ln in last.splitlines() if "?" in ln]
-    return lines[-1] if lines else last
+    return paragraphs[-1] if paragraphs else stem
 
 
 def is_practice(item: Item) -> bool:
