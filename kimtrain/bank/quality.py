@@ -12,7 +12,7 @@ Checks per item (every bank file):
   "tidak termasuk");
 * ``shared_words``: a content word of the stem that only the key repeats;
 * ``length_spread``: options of very different lengths (the longest ≥ 3× the
-  shortest and ≥ 40 characters longer);
+  shortest and ≥ 40 characters longer) where a key is the longest or the shortest;
 * ``choose_all``: a multiple-response item where ticking every option earns credit
   under the scoring rule grading uses (every option a key).
 
@@ -236,9 +236,12 @@ def _shared_words(item: Item, common: frozenset[str] = frozenset()) -> list[str]
 def _length_spread(item: Item) -> tuple[int, int] | None:
     if item.type not in (SINGLE, MULTIPLE) or len(item.options) < 2:
         return None
-    lengths = [_length(v) for v in item.options.values()]
-    low, high = min(lengths), max(lengths)
-    if high >= LENGTH_RATIO * max(low, 1) and high - low >= LENGTH_GAP:
+    lengths = {k: _length(v) for k, v in item.options.items()}
+    low, high = min(lengths.values()), max(lengths.values())
+    keys = item.key if isinstance(item.key, list) else [item.key]
+    # a cue only when a key is the odd one out: the longest or the shortest option
+    odd = any(lengths.get(k) in (low, high) for k in keys)
+    if odd and high >= LENGTH_RATIO * max(low, 1) and high - low >= LENGTH_GAP:
         return low, high
     return None
 
