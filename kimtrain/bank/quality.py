@@ -10,7 +10,8 @@ Checks per item (every bank file):
 * ``all_of_above``: an option "semua benar / semua di atas / semua jawaban benar";
 * ``negative_stem``: the question asks for the wrong one ("BUKAN", "kecuali",
   "tidak termasuk");
-* ``shared_words``: a content word of the stem that only the key repeats;
+* ``shared_words``: distinctive stem words that the key repeats while no distractor
+  repeats any;
 * ``length_spread``: options of very different lengths (the longest ≥ 3× the
   shortest and ≥ 40 characters longer) where a key is the longest or the shortest;
 * ``choose_all``: a multiple-response item where ticking every option earns credit
@@ -221,7 +222,8 @@ def _common_words(items: Iterable[Item]) -> frozenset[str]:
 
 def _shared_words(item: Item, common: frozenset[str] = frozenset()) -> list[str]:
     """Distinctive stem words (5+ letters, not everyday bank vocabulary) that the key
-    repeats and no distractor does."""
+    repeats while no distractor repeats any distinctive stem word: the key alone echoes
+    the stem (a "clang" cue)."""
     if item.type != SINGLE or item.key not in item.options:
         return []
     stem = {w for w in _words(item.stem) if len(w) >= 5 and w not in common}
@@ -230,7 +232,9 @@ def _shared_words(item: Item, common: frozenset[str] = frozenset()) -> list[str]
     for k, v in item.options.items():
         if k != item.key:
             others |= _words(v)
-    return sorted((stem & key) - others)
+    if stem & others:
+        return []
+    return sorted(stem & key)
 
 
 def _length_spread(item: Item) -> tuple[int, int] | None:
