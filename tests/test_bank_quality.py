@@ -109,3 +109,10 @@ def test_summary_prints_cue_counts():
     out = run(FLAWED / "bank", "--summary").stdout
     assert "key is the longest option: 7/9" in out
     assert "choosing everything earns credit: 1" in out
+
+
+def test_shipped_banks_forms_quizzes_and_practice_sets_pass_the_strict_check():
+    shipped = Path(__file__).resolve().parent.parent / "assessments" / "bank"
+    run_ = run(shipped, "--strict")
+    assert run_.returncode == 0, run_.stdout + run_.stderr
+    assert "Mutu soal: tidak ada peringatan." in run_.stdout
