@@ -69,9 +69,12 @@ def test_cli_dry_run(tmp_path):
     run = subprocess.run([sys.executable, "-m", "kimtrain", "lab", "--dir", str(tmp_path / "k"),
                           "--dry-run", "--no-browser"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    shipped = [p for p in curriculum_dir().rglob("*.ipynb")
+    shipped = [p for pattern in ("*.ipynb", "*.md") for p in curriculum_dir().rglob(pattern)
                if ".ipynb_checkpoints" not in p.parts]
-    assert f"{len(shipped)} berkas disalin" in run.stdout  # the modules and the coordinator's
+    # the modules, the coordinator's notebook, and the trainer's SUMBER.md and content policy
+    assert {"SUMBER.md", "KEBIJAKAN-KONTEN.md"} <= {p.name for p in shipped}
+    assert f"{len(shipped)} berkas disalin" in run.stdout
+    assert (tmp_path / "k" / "SUMBER.md").is_file()
     assert "Antarmuka JupyterLab: Bahasa Indonesia" in run.stdout
     assert "-m jupyterlab" in run.stdout and "open_browser=False" in run.stdout
 

@@ -166,7 +166,7 @@ def test_the_game_scores_discernment_and_moves_claim_by_claim():
     assert result.answered == result.total == len(game.claims)
     assert result.hit_rate == 1.0 and result.false_alarm_rate == 1.0
     assert result.discernment == 0.0  # believing everything is not discernment
-    assert "Skor diskernmen: +0,00" in game.score_widget.result["lines"][-1]
+    assert "Skor ketepatan membedakan: +0,00" in game.score_widget.result["lines"][-1]
     game._on_action(game.card, "restart", {})
     assert game.result().answered == 0 and game.position == 0
 

@@ -124,7 +124,8 @@ ACRONYMS = frozenset({
     "BPNT", "KTP", "OTP", "PIN", "BMKG", "ITE", "PDP", "SK", "TPI", "KPU", "BPOM", "BRI", "BNI",
     "MBG", "CKG", "PAUD", "SD", "SMP", "SMA", "APK", "POLRI", "TNI", "PMI", "HUT", "ASN", "PLN",
     "PDAM", "KIA", "DPT", "TPS", "KPPS", "LKBN", "SARA", "BBM", "LPG", "RSUD", "BUMDES", "PUPR",
-    "WA", "KK", "BPBD", "KUA", "TK", "SMK", "MTS", "MAN", "ATM", "QRIS", "SMS",
+    "WA", "KK", "BPBD", "KUA", "TK", "SMK", "MTS", "MAN", "ATM", "QRIS", "SMS", "DTSEN", "OJK",
+    "IASC",
 })
 
 
