@@ -20,9 +20,9 @@ from .conftest import ASSESSMENTS, ROOT
 BANKS = ASSESSMENTS / "bank"
 BLUEPRINTS = ASSESSMENTS / "blueprints"
 FORMS = ("pretest", "posttest")
-# The ten curriculum modules of the workshop (issue 5); a notebook added under
-# curriculum/ as NN-*.ipynb needs a quiz too.
-MODULES = {f"{n:02d}" for n in range(1, 11)}
+# The curriculum modules of the workshop (01-10 from issue 5, 11-15 from issue 12); a
+# notebook added under curriculum/ as NN-*.ipynb needs a quiz too.
+MODULES = {f"{n:02d}" for n in range(1, 16)}
 MIN_PER_DOMAIN = 4
 MIN_PER_COMPETENCY = 3
 

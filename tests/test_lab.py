@@ -69,8 +69,9 @@ def test_cli_dry_run(tmp_path):
     run = subprocess.run([sys.executable, "-m", "kimtrain", "lab", "--dir", str(tmp_path / "k"),
                           "--dry-run", "--no-browser"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    shipped = [p for pattern in ("*.ipynb", "*.md") for p in curriculum_dir().rglob(pattern)
-               if ".ipynb_checkpoints" not in p.parts]
+    source = curriculum_dir()
+    shipped = [p for p in source.rglob("*") if p.is_file()
+               and not any(part.startswith((".", "__")) for part in p.relative_to(source).parts)]
     # the modules, the coordinator's notebook, and the trainer's SUMBER.md and content policy
     assert {"SUMBER.md", "KEBIJAKAN-KONTEN.md"} <= {p.name for p in shipped}
     assert f"{len(shipped)} berkas disalin" in run.stdout
