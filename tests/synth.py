@@ -27,6 +27,7 @@ from typing import Any
 
 from kimtrain.assessment.blueprint import Blueprint
 from kimtrain.assessment.build import build_assessment
+from kimtrain.assessment.design import Linking
 from kimtrain.bank.model import COMPETENCIES, Item
 from kimtrain.course.layout import Course, create_course
 from kimtrain.course.regions import load_regions
@@ -199,17 +200,22 @@ def _outputs(form: str, pid: str, item: Item, response: Any, points: float, stat
 def synth_course(root: str | Path, participants: int = 60, items: int = 12,
                  forms: tuple[str, ...] = ("pretest", "posttest"), seed: int = 7,
                  group_size: int = 10, only_pre: int = 0, only_post: int = 0,
-                 small_group: int = 0, notebooks: bool = True) -> Synth:
+                 small_group: int = 0, notebooks: bool = True,
+                 design: str | None = "same") -> Synth:
     """A course at ``root`` with a roster, ``forms`` built and graded for everyone
     (except ``only_pre``/``only_post`` people who took just one form); ``small_group``
-    more participants share a KIM group, desa and kecamatan of their own."""
+    more participants share a KIM group, desa and kecamatan of their own. Two forms are
+    declared a ``design`` pair (their items share ids and difficulties: the same form);
+    ``design=None`` leaves them unlinked."""
     rng = random.Random(seed)
     course = create_course(Path(root), course_id="sintetis")
     built = {}
     for form in forms:
         built[form] = synth_items(form, items)
+        other = [f for f in forms if f != form]
+        linking = Linking(design, other[0]) if design and other else None
         build_assessment(Blueprint(form, f"Tes sintetis {form}", "Jawab semua soal.",
-                                   tuple(built[form])), course.root)
+                                   tuple(built[form]), linking=linking), course.root)
     roster, contacts = _roster(participants, group_size, small_group, rng)
     save_roster(course, roster, contacts)
     people = []

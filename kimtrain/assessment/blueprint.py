@@ -13,6 +13,11 @@ A blueprint is a small YAML file (documented in assessments/README.md)::
     items: [AMAN-APK-01, HOAKS-BANSOS-01, ...]   # or: all
     shuffle: true
     seed: 2026
+    linking: {design: anchor, pair: posttest, anchor: [AMAN-APK-01, ...]}
+
+``linking`` says how this form and its pair are put on one scale
+(:mod:`kimtrain.assessment.design`); loading a blueprint that declares it also loads
+the pair from the same folder and refuses an incomplete design.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kimtrain.assessment.design import Linking, check_pair, parse_linking
 from kimtrain.bank import Item, check_banks
 from kimtrain.bank.validate import suggest
 from kimtrain.bank.yamlsource import YamlSyntaxError, load_located
@@ -32,7 +38,7 @@ __all__ = ["Blueprint", "load_blueprint"]
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 FIELDS = {"name", "title", "instructions", "en", "banks", "items", "shuffle", "seed",
-          "competency_scores"}
+          "linking", "competency_scores"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class Blueprint:
     shuffle: bool = False
     seed: int = 0
     path: Path | None = None
+    linking: Linking | None = None
 
     @property
     def total_points(self) -> float:
@@ -58,8 +65,9 @@ class Blueprint:
         return items
 
 
-def load_blueprint(path: str | Path) -> Blueprint:
-    """Read and check a blueprint and the banks it names; every problem is reported."""
+def load_blueprint(path: str | Path, *, check_linking: bool = True) -> Blueprint:
+    """Read and check a blueprint and the banks it names; every problem is reported.
+    With ``linking``, the pair's blueprint (same folder) is loaded and checked too."""
     path = Path(path)
     display = str(path)
     issues: list[BankIssue] = []
@@ -101,6 +109,8 @@ def load_blueprint(path: str | Path) -> Blueprint:
     if not isinstance(seed, int) or isinstance(seed, bool):
         bad("blueprint.seed", "seed", src.line("seed"), value=seed)
 
+    linking = parse_linking(data.get("linking"), src, bad)
+
     banks = data.get("banks")
     bank_paths: list[Path] = []
     if not isinstance(banks, list) or not banks or not all(isinstance(b, str) for b in banks):
@@ -138,8 +148,31 @@ def load_blueprint(path: str | Path) -> Blueprint:
             seen.add(str(item_id))
     if issues:
         raise BlueprintError(issues)
-    return Blueprint(
+    blueprint = Blueprint(
         name=name, title=data["title"].strip(), instructions=data["instructions"].strip(),
         items=tuple(chosen), en={k: str(v).strip() for k, v in en.items()},
-        shuffle=shuffle, seed=seed, path=path,
+        shuffle=shuffle, seed=seed, path=path, linking=linking,
     )
+    if linking is not None and check_linking:
+        _check_pair(blueprint, path, linking, bad)
+        if issues:
+            raise BlueprintError(issues)
+    return blueprint
+
+
+def _check_pair(blueprint: Blueprint, path: Path, linking: Linking, bad) -> None:
+    other_path = path.parent / f"{linking.pair}.yaml"
+    if linking.pair == blueprint.name or not other_path.is_file():
+        bad("design.pair_missing", "linking.pair", linking.line, pair=linking.pair,
+            path=str(other_path))
+        return
+    if blueprint.shuffle and linking.design == "anchor":
+        bad("design.shuffled", "shuffle", linking.line)
+    try:
+        other = load_blueprint(other_path, check_linking=False)
+    except (BlueprintError, BankError) as exc:
+        bad("design.pair_broken", "linking.pair", linking.line, pair=linking.pair,
+            count=len(exc.issues))
+        return
+    for issue in check_pair(blueprint, other):
+        bad(issue.key, issue.field, issue.line, **issue.params)

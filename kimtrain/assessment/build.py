@@ -86,6 +86,8 @@ def manifest_for(blueprint: Blueprint, items: list[Item], lang: str) -> dict[str
         "total_points": sum(i.points for i in items),
         "built_with": f"kimtrain {__version__}",
         "items": [item.public() for item in items],
+        # how this form is put on one scale with its pair (no keys: ids and a design)
+        "linking": blueprint.linking.to_dict() if blueprint.linking else None,
     }
 
 

@@ -22,4 +22,5 @@ COMMANDS = (
     "report",
     "rating",
     "certificates",
+    "cut_score",
 )

@@ -24,8 +24,27 @@ def build(args: argparse.Namespace) -> int:
     notebook = build_assessment(blueprint, course.root, force=args.force)
     say(t("build.done", path=str(notebook), count=len(blueprint.items),
           points=format_points(blueprint.total_points)))
+    if blueprint.linking and blueprint.linking.design == "counterbalanced":
+        _record_orders(course, blueprint.name, blueprint.linking.pair)
     say(t("build.next", name=args.name))
     return 0
+
+
+def _record_orders(course, name: str, pair: str) -> None:
+    """Counterbalanced pair: who takes which form first, balanced within KIM groups,
+    recorded once in roster/urutan.csv (never overwritten: it is what was handed out)."""
+    from kimtrain.assessment.design import ORDER_FILE, assign_orders, save_orders
+    from kimtrain.course.roster import load_roster
+
+    path = course.root / "roster" / ORDER_FILE
+    roster = load_roster(course)
+    if path.exists():
+        say(t("design.orders_kept", path=str(path)))
+    elif not roster:
+        say(t("design.orders_later", name=name))
+    else:
+        save_orders(path, name, pair, assign_orders(roster))
+        say(t("design.orders_saved", path=str(path), first=name, second=pair))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -26,9 +26,13 @@ def certificates(args: argparse.Namespace) -> int:
 
     course = open_course(args.course)
     out = Path(args.out)
+    from kimtrain.reports.standard_setting import cut_for
+
+    info = cut_for(course, args.form, args.cut)
     issued = issue_certificates(course, args.form, out, cut=args.cut, day=_day(args.date))
+    say(info.describe())
     if not issued:
-        say(t("report.cert.none", cut=f"{args.cut:g}", form=args.form))
+        say(t("report.cert.none", cut=f"{info.cut:g}", form=args.form))
     else:
         say(t("report.cert.done", count=len(issued), path=str(out.resolve())))
     say(t("report.cert.list", path=str((out / CODES_FILE).resolve())))
@@ -42,6 +46,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help=t("cli.certificates.form"))
     parser.add_argument("--out", default="sertifikat", help=t("cli.certificates.out"))
     parser.add_argument("--course", default=".", help=t("cli.course"))
-    parser.add_argument("--cut", type=float, default=70.0, help=t("cli.report.cut"))
+    parser.add_argument("--cut", type=float, default=None, help=t("cli.report.cut"))
     parser.add_argument("--date", metavar="YYYY-MM-DD", help=t("cli.certificates.date"))
     parser.set_defaults(func=certificates)

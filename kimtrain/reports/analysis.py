@@ -9,6 +9,9 @@ Conventions (also printed in the report's method notes):
   over all participants of the form.
 * Subscores (per domain, per competency) are reported for participants only where
   that subscore's α ≥ .60; group means are reported regardless.
+* A competency is reported at all only where the form has at least
+  :data:`MIN_COMPETENCY_ITEMS` items for it (one or two items cannot support a claim
+  about a competency); otherwise its items count in their domain only.
 * Distractor analysis counts the options each participant chose; the key is the
   option(s) of the responses that earned full marks (the manifest holds no keys).
 * Discernment, per "hoaks atau fakta" set: hit rate = share of the fact statements
@@ -27,9 +30,10 @@ import pandas as pd
 from kimtrain.reports.data import FormData, ItemInfo
 from kimtrain.reports.stats import AlphaResult, ItemStats, cronbach_alpha, item_statistics, kr20
 
-__all__ = ["SUBSCORE_MIN_ALPHA", "FormAnalysis", "analyse_form"]
+__all__ = ["MIN_COMPETENCY_ITEMS", "SUBSCORE_MIN_ALPHA", "FormAnalysis", "analyse_form"]
 
 SUBSCORE_MIN_ALPHA = 0.60
+MIN_COMPETENCY_ITEMS = 4
 FACILITY_LOW, FACILITY_HIGH = 0.20, 0.90
 DISCRIMINATION_LOW, EFFICIENCY_LOW = 20.0, 15.0
 STATUSES = ("correct", "partial", "wrong", "blank", "invalid", "manual")
@@ -278,7 +282,8 @@ def analyse_form(form: FormData) -> FormAnalysis:
     domains = {code: _percent(form.scores, form.max_points, cols)
                for code, cols in _groups_of(form.items, "domain").items()}
     competencies = {code: _percent(form.scores, form.max_points, cols)
-                    for code, cols in _groups_of(form.items, "competency").items()}
+                    for code, cols in _groups_of(form.items, "competency").items()
+                    if cols.sum() >= MIN_COMPETENCY_ITEMS}
     complete = ~np.isnan(form.scores).any(axis=0) if len(form.participants) else everything
     reliability = _reliability(form, complete)
     subscores = []
@@ -286,7 +291,8 @@ def analyse_form(form: FormData) -> FormAnalysis:
         for code, cols in _groups_of(form.items, attr).items():
             use = cols & complete
             alpha = cronbach_alpha(form.scores[:, use])
-            shown = alpha.alpha is not None and alpha.alpha >= SUBSCORE_MIN_ALPHA
+            shown = alpha.alpha is not None and alpha.alpha >= SUBSCORE_MIN_ALPHA and (
+                kind == "domain" or cols.sum() >= MIN_COMPETENCY_ITEMS)
             subscores.append(Subscore(kind, code, int(use.sum()), alpha, shown))
     stats = item_statistics(form.scores[:, complete], form.max_points[complete])
     by_column = dict(zip(np.flatnonzero(complete), stats, strict=True))

@@ -1,8 +1,11 @@
 """Certificates: one PDF per participant who reached the cut score, and the list of codes.
 
 Each certificate (A4 landscape) carries the participant's name and KIM group from
-the roster, the score, the competencies achieved (competency score ≥ the cut), the
-date and a short verification code (:func:`kimtrain.reports.privacy.verification_code`).
+the roster, the score, the competencies achieved (competency score ≥ the cut; only
+competencies with at least four items on the form are reported), which cut score was
+used and how it was set (:mod:`kimtrain.reports.standard_setting`: set by judges with
+the modified Angoff method, or a provisional fixed cut, said so), the date and a short
+verification code (:func:`kimtrain.reports.privacy.verification_code`).
 The PDFs are named by that code, not by the person; ``daftar-sertifikat.csv``
 beside them lists every code issued with whom it was issued to — an internal list
 for the coordinator, who checks a presented certificate against it.
@@ -48,6 +51,8 @@ class Certificate:
     issued: str = ""
     file: str = ""
     on_roster: bool = True
+    cut: float = 0.0
+    cut_method: str = ""  # angoff | manual | provisional
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,7 +70,8 @@ def _fonts() -> tuple[Path, Path]:
     return folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
 
 
-def _pdf(cert: Certificate, title: str, cut: float, day: date, lang: str) -> bytes:
+def _pdf(cert: Certificate, title: str, cut: float, day: date, lang: str,
+         cut_text: str = "") -> bytes:
     from fpdf import FPDF
 
     regular, bold = _fonts()
@@ -105,6 +111,11 @@ def _pdf(cert: Certificate, title: str, cut: float, day: date, lang: str) -> byt
             line(f"• {competency}", 9.5, "", 5.5)
         if len(cert.competencies) > 8:
             line(t("report.cert.more", lang=lang, count=len(cert.competencies) - 8), 9.5, "", 5.5)
+    if cut_text:
+        pdf.set_y(160)
+        pdf.set_text_color(90, 90, 90)
+        line(t("cut.cert.line", lang=lang, text=cut_text), 7.5, "", 4)
+        pdf.set_text_color(30, 30, 30)
     pdf.set_y(172)
     line(t("report.cert.date", lang=lang, date=long_date(day, lang)), 10.5, "", 6)
     line(t("report.cert.code", lang=lang, code=cert.code), 12, "B", 7)
@@ -121,12 +132,17 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def issue_certificates(course: Course, form_name: str, out: str | Path, *, cut: float = 70.0,
-                       day: date | None = None, lang: str | None = None) -> list[Certificate]:
-    """Write a certificate for everyone at or above ``cut`` on ``form_name``; return them."""
-    if not 0 < cut <= 100:
-        raise CourseError("report.bad_cut", cut=cut)
+def issue_certificates(course: Course, form_name: str, out: str | Path, *,
+                       cut: float | None = None, day: date | None = None,
+                       lang: str | None = None) -> list[Certificate]:
+    """Write a certificate for everyone at or above the cut on ``form_name``; return them.
+    ``cut`` None: the cut set by judges for that form, else the provisional fixed cut."""
+    from kimtrain.reports.standard_setting import cut_for
+
     lang = lang or get_language()
+    info = cut_for(course, form_name, cut)
+    cut = info.cut
+    cut_text = info.describe(lang)
     day = day or date.today()
     form = analyse_form(load_form(course, form_name))
     roster = {p.id: p for p in load_roster(course)}
@@ -150,8 +166,9 @@ def issue_certificates(course: Course, form_name: str, out: str | Path, *, cut: 
                            name=person.nama if person and person.nama else participant,
                            kim=person.kim if person else "", form=form_name, score=score,
                            competencies=achieved, issued=day.isoformat(),
-                           file=f"sertifikat-{code}.pdf", on_roster=person is not None)
-        _write_atomic(out / cert.file, _pdf(cert, title, cut, day, lang))
+                           file=f"sertifikat-{code}.pdf", on_roster=person is not None,
+                           cut=cut, cut_method=info.method)
+        _write_atomic(out / cert.file, _pdf(cert, title, cut, day, lang, cut_text))
         issued.append(cert)
     _write_codes(out / CODES_FILE, issued, lang)
     return issued

@@ -85,6 +85,21 @@ def _figure(png: bytes, caption: str) -> str:
             f"<figcaption>{escape(caption)}</figcaption></figure>")
 
 
+def _equating(report, tables: dict[str, Table], lang: str) -> list[str]:
+    """The equated gain and the item calibration (issue 11), after the summary."""
+    equated = report.equated
+    if equated is None:
+        return []
+    linked = equated.linked and equated.method
+    box = (f'<div class="box{"" if linked else " warn"}">'
+           f'{escape(t("measure.box.linked" if linked else "measure.box.unlinked", lang=lang))}'
+           "</div>")
+    parts = [box] + [_table(tables[key], lang) for key in ("kenaikan_setara", "kalibrasi_butir")
+                     if key in tables and (key == "kenaikan_setara" or len(tables[key].frame))]
+    return [f'<section id="equating"><h2>{escape(t("measure.section", lang=lang))}</h2>'
+            f'<p>{escape(t("measure.intro", lang=lang))}</p>' + "\n".join(parts) + "</section>"]
+
+
 def render_html(report, plots: dict[str, bytes]) -> str:
     """The whole report as one HTML document."""
     lang = report.lang
@@ -106,14 +121,18 @@ def render_html(report, plots: dict[str, bytes]) -> str:
     meta = t("report.meta", lang=lang, course=report.course.course_id,
              date=report.generated.isoformat(), forms=forms, cut=f"{report.options.cut:g}")
     context_label = t("report.context_label", lang=lang)
-    method = "".join(f"<li>{escape(t(f'report.method.{i}', lang=lang))}</li>"
-                     for i in range(1, METHOD_NOTES + 1))
+    from kimtrain.reports.measurement import method_notes
+
+    linking = method_notes(report.equated, lang, report.cut_info)
+    method = "".join(f"<li>{escape(text)}</li>" for text in [
+        *linking, *(t(f"report.method.{i}", lang=lang) for i in range(1, METHOD_NOTES + 1))])
     parts = [
         f"<h1>{escape(t('report.title', lang=lang))}</h1>",
         f'<p class="meta">{escape(meta)}</p>',
         f'<div class="box">{escape(t("report.privacy", lang=lang))}</div>',
         section("summary", _table(tables["ringkasan"], lang),
                 _figure(plots["distribusi"], t("report.plot.distribution", lang=lang))),
+        *_equating(report, tables, lang),
         section("groups", *some("kelompok_")),
         section("domains", _figure(plots["domain"], t("report.plot.domains", lang=lang)),
                 *some("domain_")),

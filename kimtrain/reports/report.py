@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -15,6 +15,7 @@ from kimtrain.i18n import get_language
 from kimtrain.reports import sections
 from kimtrain.reports.analysis import FormAnalysis, analyse_form
 from kimtrain.reports.data import load_form
+from kimtrain.reports.equating import EquatedGain
 from kimtrain.reports.groups import GroupStats, group_table, participant_frame
 from kimtrain.reports.privacy import Pseudonyms, course_key
 from kimtrain.reports.raters import agreement_table
@@ -31,7 +32,9 @@ class ReportOptions:
 
     pre: str | None = None  # name of the pre-test form
     post: str | None = None  # name of the post-test form
-    cut: float = DEFAULT_CUT  # mastery cut score, percent
+    # mastery cut score, percent; None = the cut set by judges (kimtrain cut-score), else
+    # the provisional DEFAULT_CUT, and the report says which
+    cut: float | None = None
     names: bool = False  # add participants' names to the per-participant sheet
     lang: str | None = None  # "id" or "en"; None = the language in force
 
@@ -47,6 +50,8 @@ class Report:
     groups: list[GroupStats]
     tables: list[Table] = field(default_factory=list)
     pseudonyms: Any = None
+    equated: EquatedGain | None = None  # the gain on one scale (issue 11); None: one form
+    cut_info: Any = None  # standard_setting.CutScore: which cut, and how it was set
 
     def table(self, key: str) -> Table:
         return next(tb for tb in self.tables if tb.key == key)
@@ -62,22 +67,30 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         raise CourseError("report.no_forms")
     if options.pre and options.pre == options.post:
         raise CourseError("report.same_form", name=options.pre)
-    if not 0 < options.cut <= 100:
+    if options.cut is not None and not 0 < options.cut <= 100:
         raise CourseError("report.bad_cut", cut=options.cut)
+    from kimtrain.reports.standard_setting import cut_for
+
+    cut_info = cut_for(course, options.post or options.pre, options.cut)
+    options = replace(options, cut=cut_info.cut)
     lang = options.lang or get_language()
     forms = {role: analyse_form(load_form(course, name))
              for role, name in (("pre", options.pre), ("post", options.post)) if name}
+    from kimtrain.reports import measurement
+
+    equated = measurement.measure(course, forms)
     roster = load_roster(course)
     frame = participant_frame(roster, forms)
     groups = group_table(frame, options.cut)
     pseudonyms = Pseudonyms(course_key(course))
     report = Report(course, options, lang, date.today(), forms, frame, groups,
-                    pseudonyms=pseudonyms)
+                    pseudonyms=pseudonyms, equated=equated, cut_info=cut_info)
     names = {p.id: p.nama for p in roster} if options.names else None
     roles = list(forms)
     people = sections.participant_table(frame, forms, pseudonyms, options.cut, lang, names)
     report.tables = [
         sections.summary_table(groups[0], forms, options.cut, lang),
+        *measurement.equating_tables(equated, lang),
         *sections.group_tables(groups, roles, options.cut, lang),
         *sections.rollup_tables(frame, forms, lang),
         *sections.reliability_tables(forms, lang),
@@ -88,4 +101,6 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         people,
         sections.context_table(lang),
     ]
+    if equated is not None and not (equated.linked and equated.method):
+        measurement.withhold_claims(report.tables)
     return report

@@ -36,7 +36,7 @@ def summary_table(cohort: GroupStats, forms: dict[str, FormAnalysis],
 
     def add(key: str, value: Any, kind: str, **params: Any) -> None:
         rows.append({"measure": t(f"report.sum.{key}", lang=lang, **params),
-                     "value": value, "kind": kind})
+                     "value": value, "kind": kind, "key": key})
 
     add("enrolled", cohort.enrolled, "int")
     for role in forms:
@@ -61,7 +61,7 @@ def summary_table(cohort: GroupStats, forms: dict[str, FormAnalysis],
         add("band", t(f"report.band.{cohort.g_band}", lang=lang) if cohort.g_band else None,
             "text")
         add("c", cohort.c_mean, "num2")
-    frame = pd.DataFrame(rows, columns=["measure", "value", "kind"])
+    frame = pd.DataFrame(rows, columns=["measure", "value", "kind", "key"])
     return Table("ringkasan", t("report.table.summary", lang=lang),
                  [_col("measure", lang=lang), _col("value", "mixed", lang=lang)], frame,
                  note=join_reasons(cohort.reasons, lang))
@@ -170,11 +170,6 @@ def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseud
                     columns.append(Column(f"{role}_{prefix}_{code}",
                                           f"{label} ({t(f'report.role.short.{role}', lang=lang)})",
                                           "pct"))
-        for result in form.discernment:
-            if result.per_participant:
-                columns.append(Column(f"{role}_disc_{result.set}", t(
-                    "report.col.discernment_of", lang=lang, set=result.set,
-                    form=t(f"report.role.short.{role}", lang=lang)), "num2"))
     columns.append(_col("note", lang=lang))
     has_result = frame[roles].notna().any(axis=1)
     part = frame[has_result]

@@ -57,7 +57,10 @@ def write_report(report, out: str | Path) -> ReportFiles:
         tmp = out / "grafik" / f".{name}.png.tmp"
         tmp.write_bytes(data)
         png.append(_replace(tmp, out / "grafik" / f"{name}.png"))
-    notes = [t(f"report.method.{i}", lang=lang) for i in range(1, METHOD_NOTES + 1)]
+    from kimtrain.reports.measurement import method_notes
+
+    notes = [*method_notes(report.equated, lang, report.cut_info),
+             *(t(f"report.method.{i}", lang=lang) for i in range(1, METHOD_NOTES + 1))]
     tmp = out / ".laporan.xlsx.tmp"
     write_xlsx(report.tables, tmp, lang, notes)
     xlsx = _replace(tmp, out / "laporan.xlsx")
