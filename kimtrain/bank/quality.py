@@ -520,7 +520,24 @@ def quality_issues(items: Sequence[Item], sets: Sequence[ItemSet] = ()) -> list[
         out += _length_cue_issues(s)
         out += _discernment_issues(s)
         out += _coverage_issues(s)
+    # small files hide a habit that only shows over all of them (a key that is the longest
+    # option in most practice items): key position and length rates over every practice
+    # item, and over every assessment item
+    for s in pooled_sets(items):
+        out += _key_position_issues(s)
+        out += _length_cue_issues(s)
     out += _near_duplicate_issues(items)
+    return out
+
+
+def pooled_sets(items: Sequence[Item]) -> list[ItemSet]:
+    """All practice items, and all assessment items, as two sets (file: their folder)."""
+    out = []
+    for name, chosen in (("latihan-*.yaml", [i for i in items if is_practice(i)]),
+                         ("*.yaml", [i for i in items if not is_practice(i)])):
+        if chosen:
+            folder = str(Path(chosen[0].file).parent / name)
+            out.append(ItemSet("pool", folder, folder, None, tuple(chosen)))
     return out
 
 
