@@ -79,3 +79,22 @@ def test_the_link_is_read_from_both_manifests(linked, unlinked):
     assert read_link(unlinked.course, "pretest", "posttest").reason == \
         "measure.reason.not_declared"
     assert read_link(linked.course, "posttest", "pretest").design == "same"
+
+
+def test_equated_gains_per_group_come_from_each_pairs_equated_scores(linked):
+    e = linked.equated
+    table = linked.table("kenaikan_setara_kelompok").frame
+    cohort = table.iloc[0]
+    assert cohort["n"] == e.n_pairs
+    assert cohort["gain"] == pytest.approx(float((e.post_equated - e.pre_equated).mean()))
+    assert cohort["ci_low"] < cohort["gain"] < cohort["ci_high"]
+    kim = table[table["level"] == "KIM"]
+    assert len(kim) == 4 and (kim["n"] == 10).all()  # synthetic KIM groups of ten
+    members = linked.frame.index[linked.frame["kim"] == kim.iloc[0]["group"]]
+    pairs = [i for i, p in enumerate(e.participants) if p in set(members)]
+    expected = (e.post_equated[pairs] - e.pre_equated[pairs]).mean()
+    assert kim.iloc[0]["gain"] == pytest.approx(expected)
+
+
+def test_an_unlinked_pair_has_no_group_gains(unlinked):
+    assert "kenaikan_setara_kelompok" not in {tb.key for tb in unlinked.tables}

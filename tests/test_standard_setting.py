@@ -75,6 +75,12 @@ def test_the_cut_is_the_point_weighted_mean_rating_with_the_judges_spread(synth,
     report = build_report(synth.course, ReportOptions(pre="pretest", post="posttest"))
     assert report.options.cut == pytest.approx(result.cut)
     assert report.cut_info.method == "angoff"
+    # each form is judged against its own cut: the pre-test has none set yet
+    assert report.cuts["pre"].method == "provisional" and report.cuts["pre"].cut == 70
+    pre = report.frame["pre"].dropna()
+    assert report.groups[0].mastery_pre == pytest.approx((pre >= 70).mean())
+    post = report.frame["post"].dropna()
+    assert report.groups[0].mastery_post == pytest.approx((post >= result.cut).mean())
     given = build_report(synth.course, ReportOptions(pre="pretest", post="posttest", cut=55))
     assert given.cut_info.method == "manual" and given.options.cut == 55
     (synth.course.root / "standar" / "posttest.json").unlink()

@@ -98,7 +98,14 @@ def _mean_sd(values: np.ndarray) -> tuple[float | None, float | None]:
     return float(values.mean()), (float(values.std(ddof=1)) if len(values) > 1 else None)
 
 
-def group_stats(frame: pd.DataFrame, level: str, group: str, cut: float) -> GroupStats:
+def role_cut(cut: float | dict[str, float], role: str) -> float:
+    """The cut of one form: one number for both, or one per role (each form's own cut
+    set by judges)."""
+    return cut[role] if isinstance(cut, dict) else cut
+
+
+def group_stats(frame: pd.DataFrame, level: str, group: str,
+                cut: float | dict[str, float]) -> GroupStats:
     """The statistics of the participants in ``frame`` (already the group's rows)."""
     enrolled = int(frame["on_roster"].sum())
     stats = GroupStats(level, group, enrolled)
@@ -121,7 +128,8 @@ def group_stats(frame: pd.DataFrame, level: str, group: str, cut: float) -> Grou
         mean, sd = _mean_sd(values[took])
         setattr(stats, f"{role}_mean", mean)
         setattr(stats, f"{role}_sd", sd)
-        setattr(stats, f"mastery_{role}", float((values[took] >= cut).mean()))
+        setattr(stats, f"mastery_{role}",
+                float((values[took] >= role_cut(cut, role)).mean()))
     if "pre" in frame and "post" in frame:
         if stats.n_pairs < MIN_GROUP:
             stats.reasons.append("report.reason.small_pairs")
@@ -140,7 +148,7 @@ def group_stats(frame: pd.DataFrame, level: str, group: str, cut: float) -> Grou
     return stats
 
 
-def group_table(frame: pd.DataFrame, cut: float) -> list[GroupStats]:
+def group_table(frame: pd.DataFrame, cut: float | dict[str, float]) -> list[GroupStats]:
     """The cohort first, then every group of every level in name order."""
     out = [group_stats(frame, "cohort", "", cut)]
     for level in LEVELS:

@@ -91,10 +91,12 @@ def _equating(report, tables: dict[str, Table], lang: str) -> list[str]:
     if equated is None:
         return []
     linked = equated.linked and equated.method
-    box = (f'<div class="box{"" if linked else " warn"}">'
-           f'{escape(t("measure.box.linked" if linked else "measure.box.unlinked", lang=lang))}'
-           "</div>")
-    parts = [box] + [_table(tables[key], lang) for key in ("kenaikan_setara", "kalibrasi_butir")
+    message = t("measure.box.linked" if linked else "measure.box.unlinked", lang=lang)
+    if equated.linked and not equated.method:  # linked, but too few pairs for a gain
+        message = t(equated.reason or "measure.reason.too_few_pairs", lang=lang)
+    box = f'<div class="box{"" if linked else " warn"}">{escape(message)}</div>'
+    parts = [box] + [_table(tables[key], lang) for key in (
+        "kenaikan_setara", "kenaikan_setara_kelompok", "kalibrasi_butir")
                      if key in tables and (key == "kenaikan_setara" or len(tables[key].frame))]
     return [f'<section id="equating"><h2>{escape(t("measure.section", lang=lang))}</h2>'
             f'<p>{escape(t("measure.intro", lang=lang))}</p>' + "\n".join(parts) + "</section>"]
@@ -123,7 +125,7 @@ def render_html(report, plots: dict[str, bytes]) -> str:
     context_label = t("report.context_label", lang=lang)
     from kimtrain.reports.measurement import method_notes
 
-    linking = method_notes(report.equated, lang, report.cut_info)
+    linking = method_notes(report.equated, lang, list(report.cuts.values()))
     method = "".join(f"<li>{escape(text)}</li>" for text in [
         *linking, *(t(f"report.method.{i}", lang=lang) for i in range(1, METHOD_NOTES + 1))])
     parts = [

@@ -25,8 +25,8 @@ from kimtrain.reports.data import FormData
 from kimtrain.reports.equating import EquatedGain, FormMatrix, Link, equate
 from kimtrain.reports.tables import Column, Table
 
-__all__ = ["equating_tables", "form_matrix", "measure", "method_notes", "read_link",
-           "withhold_claims"]
+__all__ = ["equating_tables", "form_matrix", "group_gain_table", "measure", "method_notes",
+           "read_link", "withhold_claims"]
 
 UNLINKED_COLUMNS = ("g", "band", "c", "mastery_pre", "mastery_post")
 UNLINKED_ROWS = ("g", "band", "c", "mastery_pre", "mastery_post")
@@ -142,16 +142,66 @@ def equating_tables(equated: EquatedGain | None, lang: str | None) -> list[Table
     return [summary, calibration]
 
 
-def method_notes(equated: EquatedGain | None, lang: str | None, cut=None) -> list[str]:
-    """Plain-language notes on how the forms were linked, the gain computed and the cut
-    score set (``cut``: a :class:`~kimtrain.reports.standard_setting.CutScore`)."""
-    cut_note = [cut.describe(lang)] if cut is not None else []
+def group_gain_table(equated: EquatedGain | None, frame, lang: str | None) -> Table | None:
+    """The equated gain of the cohort, each KIM group and each kecamatan: mean of each
+    pair's equated post − pre with a t-based 95 % interval (the linking error of the
+    cohort's bootstrap is not added here); groups under the minimum size are hidden."""
+    import pandas as pd
+    from scipy.special import stdtrit
+
+    from kimtrain.reports.privacy import MIN_GROUP
+
+    if equated is None or not (equated.linked and equated.method) or \
+            equated.pre_equated is None:
+        return None
+    index = pd.Index(equated.participants)
+    pre = pd.Series(equated.pre_equated, index=index)
+    post = pd.Series(equated.post_equated, index=index)
+    known = frame.reindex(index)
+    rows = []
+    for level in ("cohort", "kim", "kecamatan"):
+        keys = pd.Series("", index=index) if level == "cohort" else known[level].fillna("")
+        for group, members in keys.groupby(keys, sort=True).groups.items():
+            d = (post[members] - pre[members]).to_numpy(dtype=float)
+            label = t("report.cohort", lang=lang) if level == "cohort" else (
+                group or t("report.unlisted", lang=lang))
+            row: dict[str, Any] = {"level": t(f"measure.level.{level}", lang=lang),
+                                   "group": label, "n": len(d)}
+            if len(d) < MIN_GROUP:
+                row["note"] = t("report.reason.small_group", lang=lang)
+                row["n"] = None
+            else:
+                half = (float(stdtrit(len(d) - 1, 0.975)) * d.std(ddof=1) / np.sqrt(len(d))
+                        if len(d) > 1 else np.nan)
+                row.update(pre=float(pre[members].mean()), post=float(post[members].mean()),
+                           gain=float(d.mean()), ci_low=float(d.mean() - half),
+                           ci_high=float(d.mean() + half), note="")
+            rows.append(row)
+
+    def col(cid: str, kind: str = "text") -> Column:
+        return Column(cid, t(f"measure.col.{cid}", lang=lang), kind)
+
+    return Table.build("kenaikan_setara_kelompok", t("measure.table.groups", lang=lang), [
+        col("level"), col("group"), col("n", "int"), col("pre", "pct"), col("post", "pct"),
+        col("gain", "pp"), col("ci_low", "pp"), col("ci_high", "pp"), col("note")], rows,
+        note=t("measure.note.groups", lang=lang, n=MIN_GROUP))
+
+
+def method_notes(equated: EquatedGain | None, lang: str | None, cuts=()) -> list[str]:
+    """Plain-language notes on how the forms were linked, the gain computed and each
+    form's cut score set (``cuts``: :class:`~kimtrain.reports.standard_setting.CutScore`,
+    one, a list, or none). Mastery on each form uses that form's own cut."""
+    if not isinstance(cuts, list | tuple):
+        cuts = [cuts] if cuts is not None else []
+    cut_note = [c.describe(lang) for c in cuts]
     if equated is None:
         return [t("measure.method.single", lang=lang), *cut_note]
     notes = [t(f"measure.explain.{equated.design}", lang=lang, n=equated.n_common)]
     if equated.linked and equated.method:
         notes.append(t(f"measure.explain.method.{equated.method}", lang=lang,
                        boot=equated.bootstrap))
+    elif equated.linked:  # linked, but too few pairs for a gain
+        notes.append(t(equated.reason or "measure.reason.too_few_pairs", lang=lang))
     else:
         notes.append(t("measure.explain.withheld", lang=lang))
     notes.append(t("measure.explain.competency", lang=lang))

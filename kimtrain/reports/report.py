@@ -52,6 +52,7 @@ class Report:
     pseudonyms: Any = None
     equated: EquatedGain | None = None  # the gain on one scale (issue 11); None: one form
     cut_info: Any = None  # standard_setting.CutScore: which cut, and how it was set
+    cuts: dict[str, Any] = field(default_factory=dict)  # role -> that form's own CutScore
 
     def table(self, key: str) -> Table:
         return next(tb for tb in self.tables if tb.key == key)
@@ -71,8 +72,11 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         raise CourseError("report.bad_cut", cut=options.cut)
     from kimtrain.reports.standard_setting import cut_for
 
-    cut_info = cut_for(course, options.post or options.pre, options.cut)
+    cuts = {role: cut_for(course, name, options.cut)
+            for role, name in (("pre", options.pre), ("post", options.post)) if name}
+    cut_info = cuts.get("post") or cuts["pre"]  # the headline cut: the latest form's
     options = replace(options, cut=cut_info.cut)
+    role_cuts = {role: c.cut for role, c in cuts.items()}
     lang = options.lang or get_language()
     forms = {role: analyse_form(load_form(course, name))
              for role, name in (("pre", options.pre), ("post", options.post)) if name}
@@ -81,17 +85,17 @@ def build_report(course: Course, options: ReportOptions) -> Report:
     equated = measurement.measure(course, forms)
     roster = load_roster(course)
     frame = participant_frame(roster, forms)
-    groups = group_table(frame, options.cut)
+    groups = group_table(frame, role_cuts)
     pseudonyms = Pseudonyms(course_key(course))
     report = Report(course, options, lang, date.today(), forms, frame, groups,
-                    pseudonyms=pseudonyms, equated=equated, cut_info=cut_info)
+                    pseudonyms=pseudonyms, equated=equated, cut_info=cut_info, cuts=cuts)
     names = {p.id: p.nama for p in roster} if options.names else None
     roles = list(forms)
-    people = sections.participant_table(frame, forms, pseudonyms, options.cut, lang, names)
+    people = sections.participant_table(frame, forms, pseudonyms, role_cuts, lang, names)
     report.tables = [
-        sections.summary_table(groups[0], forms, options.cut, lang),
+        sections.summary_table(groups[0], forms, role_cuts, lang),
         *measurement.equating_tables(equated, lang),
-        *sections.group_tables(groups, roles, options.cut, lang),
+        *sections.group_tables(groups, roles, role_cuts, lang),
         *sections.rollup_tables(frame, forms, lang),
         *sections.reliability_tables(forms, lang),
         *[tb for role, form in forms.items() for tb in sections.item_tables(role, form, lang)],
@@ -101,6 +105,10 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         people,
         sections.context_table(lang),
     ]
+    by_group = measurement.group_gain_table(equated, frame, lang)
+    if by_group is not None:
+        report.tables.insert(report.tables.index(report.table("kenaikan_setara")) + 1,
+                             by_group)
     if equated is not None and not (equated.linked and equated.method):
         measurement.withhold_claims(report.tables)
     return report

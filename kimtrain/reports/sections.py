@@ -10,7 +10,7 @@ import pandas as pd
 from kimtrain.i18n import t
 from kimtrain.reports.analysis import FormAnalysis
 from kimtrain.reports.context import ILD, ILD_PILLARS
-from kimtrain.reports.groups import LEVELS, GroupStats, rollup
+from kimtrain.reports.groups import LEVELS, GroupStats, role_cut, rollup
 from kimtrain.reports.privacy import MIN_GROUP
 from kimtrain.reports.tables import Column, Table, join_reasons
 
@@ -30,7 +30,7 @@ def _form_label(role: str, form: FormAnalysis, lang: str | None) -> str:
 
 
 def summary_table(cohort: GroupStats, forms: dict[str, FormAnalysis],
-                  cut: float, lang: str | None) -> Table:
+                  cut: float | dict[str, float], lang: str | None) -> Table:
     """The cohort at a glance: label/value rows."""
     rows: list[dict[str, Any]] = []
 
@@ -48,7 +48,8 @@ def summary_table(cohort: GroupStats, forms: dict[str, FormAnalysis],
     for role in forms:
         add(f"mean_{role}", getattr(cohort, f"{role}_mean"), "pct")
         add(f"sd_{role}", getattr(cohort, f"{role}_sd"), "pct")
-        add(f"mastery_{role}", getattr(cohort, f"mastery_{role}"), "share", cut=f"{cut:g}")
+        add(f"mastery_{role}", getattr(cohort, f"mastery_{role}"), "share",
+            cut=f"{role_cut(cut, role):g}")
     if cohort.paired is not None:
         p = cohort.paired
         add("diff", p.mean_diff, "pp")
@@ -87,7 +88,7 @@ def _group_row(g: GroupStats, lang: str | None) -> dict[str, Any]:
     return row
 
 
-def group_tables(groups: list[GroupStats], roles: list[str], cut: float,
+def group_tables(groups: list[GroupStats], roles: list[str], cut: float | dict[str, float],
                  lang: str | None) -> list[Table]:
     columns = [_col("group", lang=lang), _col("enrolled", "int", lang=lang)]
     for role in roles:
@@ -102,7 +103,8 @@ def group_tables(groups: list[GroupStats], roles: list[str], cut: float,
                     _col("g", "num2", lang=lang), _col("band", lang=lang),
                     _col("c", "num2", lang=lang)]
     for role in roles:
-        columns.append(_col(f"mastery_{role}", "share", lang=lang, cut=f"{cut:g}"))
+        columns.append(_col(f"mastery_{role}", "share", lang=lang,
+                            cut=f"{role_cut(cut, role):g}"))
     columns.append(_col("note", lang=lang))
     tables = []
     for level in ("cohort", *LEVELS):
@@ -147,7 +149,8 @@ def rollup_tables(frame: pd.DataFrame, forms: dict[str, FormAnalysis],
 
 
 def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseudonym,
-                      cut: float, lang: str | None, names: dict[str, str] | None) -> Table:
+                      cut: float | dict[str, float], lang: str | None,
+                      names: dict[str, str] | None) -> Table:
     """One row per participant under a pseudonym; group labels only for groups of at
     least the minimum size; subscores only where their α ≥ .60."""
     roles = list(forms)
@@ -160,7 +163,8 @@ def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseud
     columns += [Column(role, _form_label(role, forms[role], lang), "pct") for role in roles]
     if len(roles) == 2:
         columns += [_col("gain", "pp", lang=lang), _col("c_person", "num2", lang=lang)]
-    columns += [_col(f"mastered_{role}", "bool", lang=lang, cut=f"{cut:g}") for role in roles]
+    columns += [_col(f"mastered_{role}", "bool", lang=lang, cut=f"{role_cut(cut, role):g}")
+                for role in roles]
     for role, form in forms.items():
         for kind, prefix, values in (("domain", "dom", form.domains),
                                      ("competency", "comp", form.competencies)):
@@ -190,7 +194,8 @@ def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseud
 
         out["c_person"] = normalized_change(part["pre"].to_numpy(), part["post"].to_numpy())
     for role in roles:
-        out[f"mastered_{role}"] = [None if v != v else bool(v >= cut) for v in part[role]]
+        out[f"mastered_{role}"] = [None if v != v else bool(v >= role_cut(cut, role))
+                                   for v in part[role]]
     out["note"] = _participant_notes(part, roles, lang)
     out = out.sort_values("pseudonym").reset_index(drop=True)
     return Table("peserta", t("report.table.participants", lang=lang), columns,

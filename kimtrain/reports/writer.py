@@ -59,7 +59,7 @@ def write_report(report, out: str | Path) -> ReportFiles:
         png.append(_replace(tmp, out / "grafik" / f"{name}.png"))
     from kimtrain.reports.measurement import method_notes
 
-    notes = [*method_notes(report.equated, lang, report.cut_info),
+    notes = [*method_notes(report.equated, lang, list(report.cuts.values())),
              *(t(f"report.method.{i}", lang=lang) for i in range(1, METHOD_NOTES + 1))]
     tmp = out / ".laporan.xlsx.tmp"
     write_xlsx(report.tables, tmp, lang, notes)
