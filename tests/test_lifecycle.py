@@ -26,8 +26,10 @@ pytestmark = pytest.mark.slow
 NAME = "pretest"
 
 
-PARTIAL = {"AMAN-NIK-01": (["A", "B"], 2 * 2 / 3), "MEDIA-BANSOS-01": (["A", "B", "E"], 2 / 3),
-           "AMAN-WA-01": (["A"], 1.0)}
+# multiple choice scores right/keys - wrong/distractors (issue 11: choosing everything
+# never pays): [A, B, E] on key [A, B, D] of five options is 2 * (2/3 - 1/2)
+PARTIAL = {"AMAN-NIK-01": (["A", "B"], 2 * 2 / 3), "MEDIA-BANSOS-01": (["A", "B", "E"], 1 / 3),
+           "AMAN-WA-01": (["C"], 1.0)}
 
 
 def _run_in_kernel(folder: Path, code: str, km=None):

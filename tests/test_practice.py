@@ -78,11 +78,12 @@ def test_a_value_that_is_not_an_answer_is_explained_and_not_counted(kim):
 def test_multiple_choice_gets_partial_feedback_and_the_score_card_follows(kim):
     score = kim.skor()
     widget = card(kim, "LAT-KIM-FUNGSI")
-    widget.set_state({"value": ["A", "B", "E"]})
+    # right/keys - wrong/distractors: 3/4 - 1/2 is partial credit (2/4 - 1/2 would be 0)
+    widget.set_state({"value": ["A", "B", "C", "E"]})
     assert widget.feedback == {}  # nothing judged until "Cek jawaban"
     kim._on_action(widget, "check", {"event": "check"})
     assert widget.feedback["verdict"] == "partial"
-    assert "2 dari 4 jawaban yang benar, dan 1 pilihan yang keliru" in widget.feedback["text"]
+    assert "3 dari 4 jawaban yang benar, dan 1 pilihan yang keliru" in widget.feedback["text"]
     assert "nonpartisan" in widget.feedback["text"]  # feedback on the wrong option chosen
     first = card(kim, "LAT-KIM-DEFINISI")
     first.set_state({"value": "A"})
@@ -121,8 +122,11 @@ def test_unknown_items_and_banks_are_clear_errors(kim, tmp_path):
 
 
 def test_one_card_on_its_own():
+    from kimtrain.practice.banks import load_practice
+
+    key = load_practice("cakap")["LAT-CAKAP-BAGI"].key  # keys are spread over A-D (issue 11)
     widget = latihan("LAT-CAKAP-BAGI", bank="cakap", show=False)
-    widget.set_state({"value": "B"})
+    widget.set_state({"value": key})
     assert widget.feedback["verdict"] == "correct"
 
 

@@ -81,3 +81,13 @@ def test_the_course_configuration_sanitises_raw_markup_in_formgrader_and_feedbac
 ])
 def test_spreadsheet_cells_never_become_formulas(value, shown):
     assert spreadsheet_text(value) == shown
+
+
+@pytest.mark.parametrize("text", [
+    "<script>alert(1)</script>", "=HYPERLINK(\"http://x\",\"klik\")", "baris satu\n\nbaris tiga",
+    "    empat spasi\n* bukan daftar\n[x](javascript:alert(1))", "Rp 15.000 & 20% diskon",
+])
+def test_the_text_a_second_rater_reads_is_the_text_typed(text):
+    from kimtrain.grading.inert import inert_markdown, plain_text
+
+    assert plain_text(inert_markdown(text)) == text

@@ -27,6 +27,19 @@ def test_multiple_choice_right_minus_wrong(response, points, status):
     assert (result.points, result.status) == (points, status)
 
 
+THREE_KEYS = spec("multiple", key=["A", "B", "C"], options=["A", "B", "C", "D"])
+
+
+@pytest.mark.parametrize(("response", "points"), [
+    (["A", "B", "C", "D"], 0.0),  # everything never pays, even with three keys of four
+    (["A", "B", "C"], 2.0),
+    (["A", "B"], 1.3333),  # 2/3 of the keys, no distractor
+    (["A", "D"], 0.0),  # 1/3 - 1/1, floored
+])
+def test_multiple_choice_with_more_keys_than_distractors(response, points):
+    assert score_item(THREE_KEYS, response).points == points
+
+
 def test_other_types():
     assert score_item(spec("single", key="B"), "B").points == 2
     assert score_item(spec("single", key="B"), "A").points == 0

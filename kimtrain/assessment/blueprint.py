@@ -38,7 +38,7 @@ __all__ = ["Blueprint", "load_blueprint"]
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 FIELDS = {"name", "title", "instructions", "en", "banks", "items", "shuffle", "seed",
-          "linking"}
+          "linking", "competency_scores"}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ COMMANDS = (
     "lab",
     "serve",
     "report",
+    "rating",
     "certificates",
     "doctor",
     "cut_score",

@@ -131,6 +131,8 @@ def create_course(root: str | Path, course_id: str = "kim", *, db_url: str | Non
     src = assessments_dir()
     for sub in ("bank", "blueprints"):
         shutil.copytree(src / sub, root / sub, dirs_exist_ok=True)
+    if (src / "quality.yaml").is_file():  # item-quality level for `kimtrain bank check`
+        shutil.copy2(src / "quality.yaml", root / "quality.yaml")
     if exchange is None:
         (root / "exchange").mkdir(exist_ok=True)
         (root / "exchange").chmod(0o777)

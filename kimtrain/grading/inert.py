@@ -13,9 +13,10 @@ the text the participant typed.
 
 from __future__ import annotations
 
+import html
 import re
 
-__all__ = ["inert_markdown"]
+__all__ = ["inert_markdown", "plain_text"]
 
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation mark
 _LEADING = re.compile(r"^[ \t]+")
@@ -37,3 +38,17 @@ def inert_markdown(text: str) -> str:
     # an empty line would end the paragraph; a no-break space keeps the blank line
     lines = [_line(line) or "&#160;" for line in lines]
     return "\\\n".join(lines)
+
+
+def plain_text(markdown: str) -> str:
+    """The text that :func:`inert_markdown` was given, back from a graded cell (for a
+    second rater's worksheet). Leading tabs come back as spaces."""
+    lines = []
+    for line in markdown.split("\\\n"):
+        if line == "&#160;":  # the mark of a blank line
+            lines.append("")
+            continue
+        text = html.unescape(line)
+        body = text.lstrip("\xa0")
+        lines.append(" " * (len(text) - len(body)) + body)
+    return "\n".join(lines)

@@ -3,9 +3,11 @@
 The rules (also in assessments/README.md):
 
 * single — full points for the key, else 0.
-* multiple — "right minus wrong", floored at 0:
-  ``points × max(0, (right chosen − wrong chosen) / number of right options)``.
-  Choosing every option therefore earns nothing unless every option is right.
+* multiple — "right minus wrong", each side as a share, floored at 0:
+  ``points × max(0, right chosen / right options − wrong chosen / wrong options)``.
+  Choosing every option therefore earns nothing (unless every option is right),
+  however many keys the item has; with two keys of four this equals the older
+  ``(right − wrong) / right options``.
 * truefalse — full points when the verdict matches the key (``True`` = fakta).
 * numeric — full points when ``|answer − key| ≤ tolerance``; the answer is read
   the Indonesian way (``1.500`` = 1500, ``2,5`` = 2.5), see ``parse_number``.
@@ -77,7 +79,8 @@ def score_item(spec: Mapping[str, Any], response: Any) -> ItemScore:
             return result(0.0, INVALID)
         right = len(chosen & set(key))
         wrong = len(chosen - set(key))
-        return result(max(0.0, (right - wrong) / len(key)))
+        distractors = len(valid - set(key)) if spec.get("options") else len(key)
+        return result(max(0.0, right / len(key) - wrong / max(1, distractors)))
     if kind == "truefalse":
         if not isinstance(response, bool):
             return result(0.0, INVALID)

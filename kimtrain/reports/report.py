@@ -18,6 +18,7 @@ from kimtrain.reports.data import load_form
 from kimtrain.reports.equating import EquatedGain
 from kimtrain.reports.groups import GroupStats, group_table, participant_frame
 from kimtrain.reports.privacy import Pseudonyms, course_key
+from kimtrain.reports.raters import agreement_table
 from kimtrain.reports.summary import key_table, summarize
 from kimtrain.reports.tables import Table
 from kimtrain.reports.tidy import long_table
@@ -108,6 +109,7 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         *sections.reliability_tables(forms, lang),
         *[tb for role, form in forms.items() for tb in sections.item_tables(role, form, lang)],
         sections.discernment_table(forms, lang),
+        *agreement_table(course, lang),  # written tasks scored twice (reports/raters.py)
         people,
         long_table(frame, forms, pseudonyms, lang, None, internal),  # names: one sheet only
         sections.context_table(lang),
