@@ -55,25 +55,33 @@ def _card(pdf: object, person: Participant, pin: str, url: str, x: float, y: flo
           font: str, lang: str) -> None:
     p = pdf  # fpdf.FPDF
     p.set_text_color(20, 20, 20)  # type: ignore[attr-defined]
-    qr = 30.0
-    _qr(p, url, x + CARD_W - qr - 4, y + 6, qr)
+    qr = 27.0
+    _qr(p, url, x + CARD_W - qr - 4, y + 5, qr)
     width = CARD_W - qr - 11
 
     def text(value: str, size: float, style: str, dy: float, height: float = 5.0) -> None:
-        p.set_font(font, style, size)  # type: ignore[attr-defined]
+        """One line, made smaller (then shortened) until it stays left of the QR code."""
+        value = value[:80]
+        while True:
+            p.set_font(font, style, size)  # type: ignore[attr-defined]
+            if p.get_string_width(value) <= width or size <= 6:  # type: ignore[attr-defined]
+                break
+            size -= 0.5
+        while len(value) > 1 and p.get_string_width(value) > width:  # type: ignore[attr-defined]
+            value = value[:-2] + "…"
         p.set_xy(x + 5, y + dy)  # type: ignore[attr-defined]
-        p.cell(width, height, value[:60])  # type: ignore[attr-defined]
+        p.cell(width, height, value)  # type: ignore[attr-defined]
 
     text(t("cards.title", lang=lang), 7, "", 4)
-    text(person.nama, 10.5 if len(person.nama) < 24 else 8.5, "B", 9)
+    text(person.nama, 10.5, "B", 9)
     text(", ".join(v for v in (person.kim, person.desa) if v), 7.5, "", 14.5)
     text(t("cards.code", lang=lang), 7, "", 21)
     text(person.id, 15, "B", 25.5, 7)
     text(t("cards.pin", lang=lang), 7, "", 33)
     text(" ".join(pin[i:i + 3] for i in range(0, len(pin), 3)), 15, "B", 37.5, 7)
     p.set_font(font, "", 6.5)  # type: ignore[attr-defined]
-    p.set_xy(x + CARD_W - qr - 6, y + qr + 7)  # type: ignore[attr-defined]
-    p.multi_cell(qr + 4, 3, f"{t('cards.open', lang=lang)}\n{url}", align="C")  # type: ignore[attr-defined]
+    p.set_xy(x + CARD_W - qr - 8, y + qr + 6)  # type: ignore[attr-defined]
+    p.multi_cell(qr + 6, 3, f"{t('cards.open', lang=lang)}\n{url}", align="C")  # type: ignore[attr-defined]
     p.set_xy(x + 5, y + CARD_H - 7)  # type: ignore[attr-defined]
     p.cell(CARD_W - 10, 4, t("cards.keep", lang=lang))  # type: ignore[attr-defined]
 
