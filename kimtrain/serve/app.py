@@ -113,6 +113,16 @@ class _Base(tornado.web.RequestHandler):
         _write_notice(self, status_code)
 
 
+class NotFoundHandler(tornado.web.RequestHandler):
+    """Any address nothing answers: "not found" in the participant's language."""
+
+    def prepare(self) -> None:
+        raise tornado.web.HTTPError(404)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        _write_notice(self, status_code)
+
+
 class LandingHandler(_Base):
     def get(self) -> None:
         own = f"{self.request.protocol}://{self.request.host}/"
@@ -242,6 +252,7 @@ class WorkshopServer(Voila):
         root = self.workshop.course.root
         self.limits.on_gone = lambda kernel_id: note_client(root, kernel_id, None)
         settings["kimtrain_limits"] = self.limits
+        settings["default_handler_class"] = NotFoundHandler
         settings["kimtrain_note_client"] = lambda kernel_id, client: note_client(
             root, kernel_id, client)
         return settings
