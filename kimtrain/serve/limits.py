@@ -7,9 +7,10 @@ script that only GETs pages fills the trainer's laptop (56 loads in 94 s reached
 * at most ``total`` kernels on the server and ``per_client`` for one client
   (address); a page over a limit gets a short page in Indonesian asking to wait a
   moment (HTTP 503), never a stack trace;
-* before refusing, kernels nobody is connected to are reclaimed: for the same
-  client, its pages that were closed or reloaded (answers are already on disk);
-  when the server is full, pages never connected, then pages idle for minutes;
+* before refusing, pages that were open and are no longer (closed, reloaded: their
+  answers are already on disk) give way: the same client's at once, anyone's
+  after minutes of idleness when the server is full. A page still loading (a
+  phone fetching the scripts over slow Wi-Fi) is never taken away;
 * a kernel whose page never connects within ``connect_timeout`` seconds is shut
   down (a GET without a browser behind it).
 
@@ -33,7 +34,6 @@ log = logging.getLogger("kimtrain.serve")
 DEFAULT_TOTAL = 40
 DEFAULT_PER_CLIENT = 4
 DEFAULT_CONNECT_TIMEOUT = 60.0
-YOUNG = 5.0          # seconds a new page gets to connect before it may be reclaimed
 IDLE_RECLAIM = 120.0  # a disconnected page idle this long may give way when the server is full
 
 
@@ -106,24 +106,24 @@ class KernelLimits:
         :meth:`done` is called.
         """
         self._refresh(km)
-        now = time.monotonic()
+
+        def closed(kernel_id: str) -> bool:  # its page was open, and is no longer
+            return (self.kernels[kernel_id].connected
+                    and self._connections(km, kernel_id) == 0)
+
         mine = self.of_client(client)
         if len(mine) + self.pending.get(client, 0) >= self.per_client:
-            spare = [k for k in mine if self._connections(km, k) == 0
-                     and now - self.kernels[k].started > YOUNG]
-            spare.sort(key=lambda k: self.kernels[k].started)
+            spare = sorted((k for k in mine if closed(k)), key=lambda k: self.kernels[k].started)
             excess = len(mine) + self.pending.get(client, 0) - self.per_client + 1
             for kernel_id in spare[:excess]:
                 await self._shutdown(km, kernel_id, f"{client} opened another page")
             if len(self.of_client(client)) + self.pending.get(client, 0) >= self.per_client:
                 return "serve.busy.client"
         if self.count(km) >= self.total:
-            never = [k for k, o in self.kernels.items() if not o.connected
-                     and self._connections(km, k) == 0 and now - o.started > YOUNG]
-            idle = [k for k, o in self.kernels.items() if o.connected
-                    and self._connections(km, k) == 0
-                    and self._idle_for(km, k) > IDLE_RECLAIM]
-            for kernel_id in (never + idle)[:1]:
+            idle = sorted((k for k in self.kernels if closed(k)
+                           and self._idle_for(km, k) > IDLE_RECLAIM),
+                          key=lambda k: -self._idle_for(km, k))
+            for kernel_id in idle[:1]:
                 await self._shutdown(km, kernel_id, "the server is full")
             if self.count(km) >= self.total:
                 return "serve.busy.total"
