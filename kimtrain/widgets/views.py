@@ -79,6 +79,14 @@ class ItemWidget(_Widget):
         finally:
             self._quiet = False
 
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """The page's change; a tap that leaves the value as it was (already saved) is
+        acknowledged too, so the page never waits for an answer it has."""
+        super().set_state(sync_data)
+        token = sync_data.get("token")
+        if isinstance(token, str) and token and self.ack != token[:64]:
+            self.ack = token[:64]
+
     def _changed(self, change: dict[str, Any]) -> None:
         if not self._quiet and self._on_answer is not None:
             handler = self._on_answer
