@@ -376,3 +376,42 @@ def test_a_killed_kernel_loses_nothing_acknowledged(server):
     others = {c: outcome[c].get("why") for c in codes if c != victim and outcome[c]["refused"]}
     assert others == {}
     assert Path(folder).exists()
+
+
+# -- item 2: the trainer resets a PIN on /pelatih ----------------------------------------------
+def post(process: ServerProcess, path: str, fields: dict[str, str], *,
+         source: str = "127.0.0.1") -> tuple[int, str]:
+    from urllib.parse import urlencode
+
+    conn = http.client.HTTPConnection("127.0.0.1", process.port, timeout=60,
+                                      source_address=(source, 0))
+    try:
+        conn.request("POST", path, body=urlencode(fields),
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", errors="replace")
+    finally:
+        conn.close()
+
+
+def test_the_trainer_resets_a_pin_on_the_trainer_page(server):
+    import re
+
+    course, process, _pins = server
+    status, page = get(process, "/pelatih")
+    assert status == 200 and 'action="/pelatih/pin"' in page
+    assert not any(pin in page for pin in load_pins(course.root).values())  # never projected
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    before = load_pins(course.root)
+    # from a participant's phone, or without the page's token: refused, nothing changed
+    assert post(process, "/pelatih/pin", {"kode": "KIM-012", "token": token},
+                source="127.0.0.9")[0] == 403
+    status, body = post(process, "/pelatih/pin", {"kode": "KIM-012"})
+    assert status == 403 and "Halaman tidak ditemukan." in body and leaks(body) == []
+    assert load_pins(course.root) == before
+    status, body = post(process, "/pelatih/pin", {"kode": "kim-012", "token": token})
+    new = load_pins(course.root)["KIM-012"]
+    assert status == 200 and new != before["KIM-012"]
+    assert "PIN baru untuk KIM-012" in body and new in body
+    status, body = post(process, "/pelatih/pin", {"kode": "KIM-404", "token": token})
+    assert status == 200 and "Kode KIM-404 tidak ada di daftar peserta." in body
