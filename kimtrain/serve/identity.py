@@ -211,7 +211,8 @@ def check_code_pin(course_root: str | Path, code: str, pin: str, *, client: str,
     now = time.time()
     with _locked(course_root) as folder:
         attempts = _read_json(folder / ATTEMPTS)
-        keys = [f"client:{client}"] + ([f"code:{code}"] if code in people else [])
+        # unknown codes are counted like known ones: the lock tells nobody who exists
+        keys = [f"client:{client}"] + ([f"code:{code}"] if code else [])
         until = max((float((attempts.get(k) or {}).get("until", 0)) for k in keys),
                     default=0.0)
         if until > now:
@@ -222,7 +223,7 @@ def check_code_pin(course_root: str | Path, code: str, pin: str, *, client: str,
         if good:
             return people[code]
         until = _note_failure(attempts, f"client:{client}", CLIENT_LIMIT, CLIENT_LOCK, now)
-        if code in people:
+        if code:
             until = max(until, _note_failure(attempts, f"code:{code}", CODE_LIMIT,
                                              CODE_LOCK, now))
         _write_private(folder / ATTEMPTS, attempts)
