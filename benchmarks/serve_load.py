@@ -294,6 +294,10 @@ def main() -> int:
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
+    failures = [f"{code}: {e}" for code, r in results.items() for e in r["errors"]]
+    if not any("page_load" in r for r in results.values()):
+        print("no page opened:", *failures[:5], sep="\n  ")
+        return 1
     latencies = [x for r in results.values() for x in r["latencies"]]
     loads = [r["page_load"] for r in results.values() if "page_load" in r]
     html = [r["html"] for r in results.values() if "html" in r]

@@ -193,17 +193,19 @@ class RenderHandler(TornadoVoilaHandler):
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(notice_page(refused, get_language(), retry=self.request.uri))
             return
-        noted = False
+        kernel_id = ""
         try:
             async for html in self.get_generator(path=path):
-                if not noted and (found := _KERNEL_ID.search(html)):
-                    noted = True
-                    limits.opened(found.group(1), client)
-                    self.settings["kimtrain_note_client"](found.group(1), client)
+                if not kernel_id and (found := _KERNEL_ID.search(html)):
+                    kernel_id = found.group(1)
+                    limits.opened(kernel_id, client)
+                    self.settings["kimtrain_note_client"](kernel_id, client)
                 self.write(html)
                 self.flush()
         finally:
-            if not noted:
+            if kernel_id:
+                limits.loaded(kernel_id)
+            else:
                 limits.done(client)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:

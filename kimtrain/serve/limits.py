@@ -11,8 +11,8 @@ script that only GETs pages fills the trainer's laptop (56 loads in 94 s reached
   answers are already on disk) give way: the same client's at once, anyone's
   after minutes of idleness when the server is full. A page still loading (a
   phone fetching the scripts over slow Wi-Fi) is never taken away;
-* a kernel whose page never connects within ``connect_timeout`` seconds is shut
-  down (a GET without a browser behind it).
+* a kernel whose page never connects within ``connect_timeout`` seconds of being
+  sent (the notebook has run by then) is shut down: a GET without a browser behind it.
 
 Kernels waiting in Voilà's warm pool belong to nobody yet: they count towards the
 total but are not culled here.
@@ -42,6 +42,7 @@ class Opened:
     client: str
     started: float = field(default_factory=time.monotonic)
     connected: bool = False
+    loaded: float | None = None  # when the page was sent in full (the notebook had run)
 
 
 class KernelLimits:
@@ -135,6 +136,11 @@ class KernelLimits:
         self.kernels[kernel_id] = Opened(client)
         self.done(client)
 
+    def loaded(self, kernel_id: str) -> None:
+        """The page of ``kernel_id`` was sent in full: its browser may connect from now."""
+        if kernel_id in self.kernels:
+            self.kernels[kernel_id].loaded = time.monotonic()
+
     def done(self, client: str) -> None:
         """The page load of ``client`` is over (its kernel noted, or it failed)."""
         left = self.pending.get(client, 0) - 1
@@ -148,8 +154,8 @@ class KernelLimits:
         """Shut down kernels whose page never connected in time; return their ids."""
         self._refresh(km)
         now = time.monotonic()
-        late = [k for k, o in self.kernels.items() if not o.connected
-                and self._connections(km, k) == 0 and now - o.started > self.connect_timeout]
+        late = [k for k, o in self.kernels.items() if not o.connected and o.loaded is not None
+                and self._connections(km, k) == 0 and now - o.loaded > self.connect_timeout]
         for kernel_id in late:
             await self._shutdown(km, kernel_id, "its page never connected")
         return late
