@@ -19,12 +19,12 @@ only: this runs in every participant's kernel.
 
 from __future__ import annotations
 
-import io
+import contextlib
 import logging
 import os
 import sys
 import traceback
-from typing import Any, TextIO
+from typing import Any
 
 __all__ = ["ALLOWED_TARGETS", "install", "report_failure"]
 
@@ -32,22 +32,27 @@ __all__ = ["ALLOWED_TARGETS", "install", "report_failure"]
 ALLOWED_TARGETS = {"jupyter.widget.control": 20}
 
 _installed = False
-_terminal: TextIO | None = None
 
 
-def _server_stream() -> TextIO | None:
+def _terminal_fd() -> int | None:
     """The server's terminal. In a kernel, file descriptor 2 is a pipe that ipykernel
     forwards to the page; the terminal is the copy it kept of the original."""
-    global _terminal
-    if _terminal is None:
-        copy = getattr(sys.stderr, "_original_stdstream_copy", None)
-        if isinstance(copy, int):
-            _terminal = io.TextIOWrapper(os.fdopen(copy, "wb", closefd=False),
-                                         encoding="utf-8", errors="replace",
-                                         line_buffering=True)
-        else:
-            _terminal = sys.__stderr__
-    return _terminal
+    copy = getattr(sys.stderr, "_original_stdstream_copy", None)
+    if isinstance(copy, int):
+        return copy
+    stream = sys.__stderr__
+    try:
+        return stream.fileno() if stream is not None else None
+    except (OSError, ValueError):
+        return None
+
+
+def _say(text: str) -> None:
+    fd = _terminal_fd()
+    if fd is None:
+        return
+    with contextlib.suppress(OSError):
+        os.write(fd, f"kimtrain kernel: {text.rstrip()}\n".encode("utf-8", "replace"))
 
 
 def report_failure(exc: BaseException) -> None:
@@ -55,28 +60,23 @@ def report_failure(exc: BaseException) -> None:
     _say("".join(traceback.format_exception(exc)))
 
 
-def _say(text: str) -> None:
-    stream = _server_stream()
-    if stream is None:
-        return
-    try:
-        stream.write(f"kimtrain kernel: {text.rstrip()}\n")
-        stream.flush()
-    except (OSError, ValueError):
-        pass
+class _ToTerminal(logging.Filter):
+    """A kernel log record goes to the server's terminal in full; the page's copy keeps
+    one short line, without traceback or path."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with contextlib.suppress(Exception):  # logging must never break the kernel
+            _say(logging.Formatter("%(levelname)s %(message)s").format(record))
+        record.msg, record.args = "kimtrain: see the server's terminal", ()
+        record.exc_info = record.exc_text = record.stack_info = None
+        return True
 
 
 def _server_logger(log: Any) -> None:
     """Send a logger's records to the server's terminal instead of the page."""
-    stream = _server_stream()
-    if not isinstance(log, logging.Logger) or stream is None:
-        return
-    for handler in list(log.handlers):
-        log.removeHandler(handler)
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("kimtrain kernel: %(levelname)s %(message)s"))
-    log.addHandler(handler)
-    log.propagate = False
+    if isinstance(log, logging.Logger) and not any(
+            isinstance(f, _ToTerminal) for f in log.filters):
+        log.addFilter(_ToTerminal())
 
 
 def install() -> bool:
@@ -121,10 +121,5 @@ def install() -> bool:
     manager = getattr(kernel, "comm_manager", None)
     for owner in (kernel, manager):
         _server_logger(getattr(owner, "log", None))
-    # Anything else written to stderr (a warning, a library's message) names files of
-    # the server: it goes to the server's terminal, not to the page.
-    terminal = _server_stream()
-    if terminal is not None:
-        sys.stderr = terminal
     _installed = True
     return True
