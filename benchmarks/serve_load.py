@@ -130,7 +130,7 @@ class Memory(threading.Thread):
                 self.peak_total, self.kernels = total, len(children)
 
 
-async def participant(url: str, code: str, think: float, seed: int, arrive: float,
+async def participant(url: str, code: str, pin: str, think: float, seed: int, arrive: float,
                       out: dict[str, Any]) -> None:
     from kimtrain.serve.client import ServedPage
 
@@ -144,7 +144,7 @@ async def participant(url: str, code: str, think: float, seed: int, arrive: floa
         await page.open()
         record["page_load"] = time.perf_counter() - started
         record["html"], record["widgets"] = page.timings["page"], page.timings["widgets"]
-        state = await page.identify(code)
+        state = await page.identify(code, pin)
         if state.get("participant") != code:
             raise RuntimeError(f"identify: {state.get('message')}")
         for item in page.items:
@@ -192,13 +192,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def start_server(course_root: Path, port: int, transport: str, warm: int, base: Path) -> Any:
+def start_server(course_root: Path, port: int, transport: str, warm: int, base: Path,
+                 participants: int) -> Any:
     env = {**os.environ, "TMPDIR": str(base), "JUPYTER_RUNTIME_DIR": str(base / "rt")}
     log = open(base / "serve.log", "wb")  # noqa: SIM115 (lives as long as the server)
     proc = subprocess.Popen(
         [sys.executable, "-m", "kimtrain", "serve", "--course", str(course_root), "--host",
          "127.0.0.1", "--port", str(port), "--no-qr", "--transport", transport,
-         "--warm", str(warm)],
+         "--warm", str(warm),
+         # every simulated phone comes from 127.0.0.1: the per-device cap is lifted to
+         # the room's size; the total cap stays at its default
+         "--max-kernels-per-client", str(participants)],
         stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -234,13 +238,13 @@ def stop_server(proc: Any) -> None:
 
 
 async def run_all(url: str, n: int, think: float, arrival: float,
-                  timeout: float) -> dict[str, Any]:
+                  timeout: float, pins: dict[str, str]) -> dict[str, Any]:
     from tornado.httpclient import AsyncHTTPClient
 
     AsyncHTTPClient.configure(None, max_clients=max(10, n))
     results: dict[str, Any] = {}
-    tasks = [participant(url, f"KIM-{k:03d}", think, k, arrival * (k - 1) / max(n - 1, 1),
-                         results) for k in range(1, n + 1)]
+    tasks = [participant(url, f"KIM-{k:03d}", pins[f"KIM-{k:03d}"], think, k,
+                         arrival * (k - 1) / max(n - 1, 1), results) for k in range(1, n + 1)]
     await asyncio.wait_for(asyncio.gather(*tasks), timeout)
     return results
 
@@ -266,7 +270,11 @@ def main() -> int:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = start_server(course.root, port, args.transport, args.warm, base)
+        server = start_server(course.root, port, args.transport, args.warm, base,
+                              args.participants)
+        from kimtrain.serve.identity import load_pins
+
+        pins = load_pins(course.root)  # made by `kimtrain serve` at start, as on the cards
         if args.warm:
             time.sleep(args.warm * 4)  # let the pool fill, as it does before a session
         memory = Memory(server.pid)
@@ -276,7 +284,7 @@ def main() -> int:
         wall = time.perf_counter()
         try:
             results = asyncio.run(run_all(f"http://127.0.0.1:{port}/", args.participants,
-                                          args.think, args.arrival, args.timeout))
+                                          args.think, args.arrival, args.timeout, pins))
         finally:
             wall = time.perf_counter() - wall
             memory.stopping.set()
@@ -286,6 +294,10 @@ def main() -> int:
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
+    failures = [f"{code}: {e}" for code, r in results.items() for e in r["errors"]]
+    if not any("page_load" in r for r in results.values()):
+        print("no page opened:", *failures[:5], sep="\n  ")
+        return 1
     latencies = [x for r in results.values() for x in r["latencies"]]
     loads = [r["page_load"] for r in results.values() if "page_load" in r]
     html = [r["html"] for r in results.values() if "html" in r]

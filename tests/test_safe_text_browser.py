@@ -107,7 +107,8 @@ def graded(tmp_path_factory):
     answer_sheet(served, WHO, {WRITTEN: ANSWER, "AMAN-APK-01": "A"})
     place_submission(course.root, served, ASSESSMENT, WHO)
     _run("grade", ASSESSMENT, "--course", str(course.root), "--quiet", cwd=base)
-    _run("feedback", ASSESSMENT, "--course", str(course.root), cwd=base)
+    # --reveal: the item list, with the written answer, is on the page only after release
+    _run("feedback", ASSESSMENT, "--reveal", "--course", str(course.root), cwd=base)
     return course
 
 

@@ -94,16 +94,37 @@ def test_modules_are_listed_with_their_titles(served, course):
         prepare_workshop(course, modules=[course.root / "nowhere"])
 
 
-def test_a_served_session_accepts_only_roster_codes_and_names_the_person(served, course):
-    session = Assessment("pretest", served.assessment("pretest").folder)
+def test_a_served_session_needs_code_and_pin_and_shows_nothing_before(served, course):
+    """Issue 9, items 2 and 4: a code alone opens nothing and names nobody."""
+    from kimtrain.serve.identity import ensure_pins, load_pins
+
+    ensure_pins(course.root, ["KIM-001", "KIM-002", "KIM-003"])
+    pins = load_pins(course.root)
+    folder = served.assessment("pretest").folder
+    FileAnswerStore(folder).save_answer("pretest", "KIM-002", "AMAN-APK-01", "C")
+    session = Assessment("pretest", folder)
     assert session.participant is None  # never guessed
     session.mulai()
-    session._on_identity(session.identity, {"event": "identify", "code": "KIM-099"})
-    assert session.participant is None and session.identity.status == "error"
-    assert "tidak ada di daftar peserta" in session.identity.message
-    session._on_identity(session.identity, {"event": "identify", "code": "kim-002"})
+    session.soal("AMAN-APK-01")
+    assert session.identity.pin_required
+    refusals = []
+    # the attack: another participant's code, without or with a guessed PIN; and a code
+    # that is not on the roster (which must not be told apart from a wrong PIN)
+    for code, pin in (("KIM-002", ""), ("kim-002", "000000"), ("KIM-099", pins["KIM-002"])):
+        session._on_identity(session.identity, {"event": "identify", "code": code, "pin": pin})
+        assert session.participant is None and session.identity.status == "error"
+        assert session.identity.participant == ""
+        assert session.widgets["AMAN-APK-01"].value is None  # nothing of the sheet
+        refusals.append(session.identity.message)
+    assert set(refusals) == {"Kode peserta atau PIN salah. Periksa kartu peserta Anda, atau "
+                             "tanyakan kepada fasilitator."}
+    assert "Budi Santoso" not in " ".join(refusals)
+    assert read_presence(course.root, "pretest") == {}
+    session._on_identity(session.identity, {"event": "identify", "code": "kim-002",
+                                            "pin": f" {pins['KIM-002']} "})
     assert session.participant == "KIM-002"
-    assert "Budi Santoso" in session.identity.message
+    assert "Budi Santoso" in session.identity.message  # the name only after the PIN
+    assert session.widgets["AMAN-APK-01"].value == "C"
     assert list(read_presence(course.root, "pretest")) == ["KIM-002"]
 
 
@@ -206,6 +227,7 @@ def test_the_server_shows_only_this_workshop_and_no_code(server):
 @pytest.mark.slow
 def test_a_page_cannot_run_code_on_the_server(server, tmp_path):
     from kimtrain.serve.client import ServedPage
+    from kimtrain.serve.identity import load_pins
 
     course, process = server
     marker = tmp_path / "dibobol.txt"
@@ -223,7 +245,7 @@ def test_a_page_cannot_run_code_on_the_server(server, tmp_path):
                 }, reply="execute_reply")
             info = await page.request("kernel_info_request", {}, reply="kernel_info_reply")
             assert info["content"]["status"] == "ok"  # the channel itself works
-            state = await page.identify("KIM-005")
+            state = await page.identify("KIM-005", load_pins(course.root)["KIM-005"])
             assert state["participant"] == "KIM-005"
             await page.answer("AMAN-APK-01", "B")
         finally:

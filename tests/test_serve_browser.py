@@ -75,20 +75,30 @@ def open_test(page, process) -> None:
     """From the start page, tap the test; wait for the identity card."""
     page.goto(process.url)
     press(page, page.locator(f'a[data-assessment="{ASSESSMENT}"]'))
-    page.locator(".kt-identity input").wait_for(state="visible")
+    page.locator(".kt-identity input.kt-code").wait_for(state="visible")
 
 
-def identify(page, code: str) -> None:
-    """Type the code, tap "Mulai"; return once the card welcomes or refuses this code."""
-    page.locator(".kt-identity input").fill(code)
+def pin_of(course, code: str) -> str:
+    """The PIN printed on this participant's card."""
+    from kimtrain.serve.identity import load_pins
+
+    return load_pins(course.root)[code.upper()]
+
+
+def tap_start(page) -> str:
+    """Tap "Mulai"; return the card's answer once the kernel has given it."""
     press(page, page.locator(".kt-identity .kt-action"))
     page.wait_for_function(
-        """code => {
-            // the welcome ("saved") and the refusal ("error") both name the code
-            const status = document.querySelector('.kt-identity .kt-status');
-            return ['saved', 'error'].includes(status.dataset.status)
-                && status.textContent.includes(code);
-        }""", arg=code.upper())
+        """() => ['saved', 'error'].includes(
+            document.querySelector('.kt-identity .kt-status').dataset.status)""")
+    return page.locator(".kt-identity .kt-status").inner_text()
+
+
+def identify(page, code: str, pin: str) -> str:
+    """Type the code and PIN, tap "Mulai"; return the welcome or the refusal."""
+    page.locator(".kt-identity input.kt-code").fill(code)
+    page.locator(".kt-identity input.kt-pin").fill(pin)
+    return tap_start(page)
 
 
 def card(page, item_id: str):
@@ -182,10 +192,9 @@ def test_phone_participant_answers_everything_submits_and_nbgrader_grades_it(
     assert page.locator(".jp-CodeCell .jp-InputArea, .cm-editor").count() == 0  # no code
     assert "ujian.soal" not in page.content()
     screenshot(page, "serve-phone-02-identity")
-    identify(page, "KIM-077")  # not on the roster: refused, nothing unlocked
-    assert "tidak ada di daftar peserta" in page.locator(".kt-identity .kt-status").inner_text()
-    identify(page, "kim-001")
-    assert "Siti Aminah" in page.locator(".kt-identity .kt-status").inner_text()
+    refused = identify(page, "KIM-077", "123123")  # not on the roster: refused
+    assert refused.startswith("Kode peserta atau PIN salah.")
+    assert "Siti Aminah" in identify(page, "kim-001", pin_of(course, "KIM-001"))
 
     # Large tap targets: every visible button and link is at least 44 px tall and the
     # page never scrolls sideways at 390 px.
@@ -249,17 +258,18 @@ def test_a_reload_mid_test_keeps_earlier_answers(served, net, starter_items):
     new_page, _ = net
     page = new_page(PHONE)
     open_test(page, process)
-    identify(page, "KIM-002")
+    identify(page, "KIM-002", pin_of(course, "KIM-002"))
     first = {"AMAN-APK-01": "B", "HF-BANSOS-01": False, "UMKM-BAYAR-01": "112.000",
              "AMAN-NIK-01": ["A", "C"]}
     for item_id, value in first.items():
         tap_answer(page, starter_items[item_id], value)
     wait_saved(course, "KIM-002", first)
     page.reload()  # a new kernel runs the notebook again
-    page.locator(".kt-identity input").wait_for(state="visible")
-    assert page.locator(".kt-identity input").input_value() == "KIM-002"  # this tab remembers
+    page.locator(".kt-identity input.kt-code").wait_for(state="visible")
+    # this tab remembers the code and PIN: one tap on "Mulai"
+    assert page.locator(".kt-identity input.kt-code").input_value() == "KIM-002"
     assert chosen(page, "AMAN-APK-01") == []  # nothing shown before identifying
-    press(page, page.locator(".kt-identity .kt-action"))
+    assert "Budi" in tap_start(page)
     wait_chosen(page, "AMAN-APK-01", ["B"])
     wait_chosen(page, "HF-BANSOS-01", ["false"])
     wait_chosen(page, "AMAN-NIK-01", ["A", "C"])
@@ -277,10 +287,10 @@ def test_two_participants_at_once_keep_to_their_own_answers(served, net, starter
     open_test(one, process)
     open_test(two, process)
     screenshot(two, "serve-laptop-01-test")
-    identify(one, "KIM-003")
+    identify(one, "KIM-003", pin_of(course, "KIM-003"))
     tap_answer(one, starter_items["AMAN-APK-01"], "A")
     tap_answer(one, starter_items["HF-BANSOS-01"], True)
-    identify(two, "KIM-004")
+    identify(two, "KIM-004", pin_of(course, "KIM-004"))
     assert chosen(two, "AMAN-APK-01") == [] and chosen(two, "HF-BANSOS-01") == []
     tap_answer(two, starter_items["AMAN-APK-01"], "D")
     tap_answer(one, starter_items["AMAN-OTP-01"], "B")
@@ -324,3 +334,74 @@ def test_served_pages_load_fonts_and_icons_from_this_machine(served, net):
     assert fonts and all(url.startswith(process.url) for url in fonts)
     family = page.locator(".kt-card").evaluate("el => getComputedStyle(el).fontFamily")
     assert "Liberation Sans" in family or "system-ui" in family
+
+
+def test_phone_pin_flow_shows_nothing_before_the_pin(served, net, starter_items):
+    """Issue 9, items 2 and 4, as a participant sees them at phone size."""
+    course, process = served
+    new_page, _ = net
+    page = new_page(PHONE)
+    FileAnswerStore(sheet_folder(course)).save_answer(ASSESSMENT, "KIM-005", "AMAN-APK-01", "A")
+    open_test(page, process)
+    assert page.locator(".kt-identity .kt-title").inner_text() == (
+        "Ketik kode peserta dan PIN dari kartu Anda, lalu ketuk Mulai.")
+    pin = page.locator(".kt-identity input.kt-pin")
+    assert pin.get_attribute("type") == "password" and pin.get_attribute("inputmode") == "numeric"
+    # someone else's code, with the PIN left empty or guessed: refused alike, nothing shown
+    for guess in ("", "111112"):
+        refusal = identify(page, "KIM-005", guess)
+        assert refusal == ("Kode peserta atau PIN salah. Periksa kartu peserta Anda, atau "
+                           "tanyakan kepada fasilitator.")
+        assert chosen(page, "AMAN-APK-01") == []
+        text = page.locator("body").inner_text()
+        assert "Dewi" not in text and "KIM-005" not in page.locator(".kt-title").inner_text()
+    screenshot(page, "serve-phone-07-wrong-pin")
+    welcome = identify(page, "KIM-005", pin_of(course, "KIM-005"))
+    assert "KIM-005" in welcome
+    wait_chosen(page, "AMAN-APK-01", ["A"])
+    screenshot(page, "serve-phone-08-pin-accepted")
+
+
+def test_a_restarted_kernel_is_noticed_and_nothing_unsaved_says_saved(served, net,
+                                                                     starter_items):
+    """Issue 9, item 5: the kernel dies; the next tap says "muat ulang", never "Tersimpan"."""
+    import os
+    import signal
+
+    import psutil
+
+    course, process = served
+    new_page, _ = net
+    page = new_page(PHONE)
+    open_test(page, process)
+    identify(page, "KIM-006", pin_of(course, "KIM-006"))
+    tap_answer(page, starter_items["AMAN-APK-01"], "B")
+    wait_saved(course, "KIM-006", {"AMAN-APK-01": "B"})
+    kernel_id = page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    victim = next(p for p in psutil.Process(process.proc.pid).children(recursive=True)
+                  if kernel_id in " ".join(p.cmdline()))
+    os.kill(victim.pid, signal.SIGKILL)  # Jupyter restarts it, blank: no widgets
+    time.sleep(3)
+    box = card(page, "HF-BANSOS-01")
+    box.scroll_into_view_if_needed()
+    press(page, box.locator('[data-verdict="false"]'))
+    status = box.locator(".kt-status")
+    assert status.get_attribute("data-status") == "saving"  # at once: not "Tersimpan"
+    assert "Tersimpan" not in status.inner_text()
+    box.locator('.kt-status[data-status="lost"]').wait_for(timeout=30_000)
+    assert "Muat ulang halaman" in status.inner_text()
+    banner = page.locator("#kt-lost")
+    banner.wait_for()
+    assert "Belum tersimpan" in banner.inner_text()
+    assert banner.locator("button").inner_text() == "Muat ulang halaman"
+    screenshot(page, "serve-phone-09-kernel-lost")
+    sheet = FileAnswerStore(sheet_folder(course)).load(ASSESSMENT, "KIM-006")
+    assert sheet.value("HF-BANSOS-01") is None and sheet.value("AMAN-APK-01") == "B"
+    press(page, banner.locator("button"))  # reload: a new kernel, one tap on "Mulai"
+    page.locator(".kt-identity input.kt-code").wait_for(state="visible")
+    assert "KIM-006" in tap_start(page)
+    wait_chosen(page, "AMAN-APK-01", ["B"])
+    wait_chosen(page, "HF-BANSOS-01", [])
+    tap_answer(page, starter_items["HF-BANSOS-01"], False)  # and now it is saved
+    wait_saved(course, "KIM-006", {"AMAN-APK-01": "B", "HF-BANSOS-01": False})

@@ -12,6 +12,7 @@ COMMANDS = (
     "init",
     "bank",
     "roster",
+    "cards",
     "build",
     "release",
     "collect",

@@ -1,4 +1,7 @@
-"""``kimtrain roster import FILE``: the coordinator's participant list, checked whole."""
+"""``kimtrain roster import FILE``: the coordinator's participant list, checked whole.
+
+``kimtrain roster pin [CODE] [--reset]``: participant PINs (kimtrain.serve.identity).
+"""
 
 from __future__ import annotations
 
@@ -16,9 +19,39 @@ def import_(args: argparse.Namespace) -> int:
 
     course = open_course(args.course)
     regions = None if args.no_region_check else (args.regions or DEFAULT_REGIONS)
-    result = import_roster(course, args.file, regions=regions)
+    from kimtrain.serve.identity import load_pins
+
+    before = len(load_pins(course.root))
+    result = import_roster(course, args.file, regions=regions)  # new participants get a PIN
     say(t("roster.import.done", **result.to_dict()))
     say(t("roster.import.total", count=len(load_roster(course))))
+    made = len(load_pins(course.root)) - before
+    if made:
+        say(t("serve.pins.made", count=made))
+    return 0
+
+
+def pin(args: argparse.Namespace) -> int:
+    from kimtrain.course.layout import open_course
+    from kimtrain.course.roster import load_roster
+    from kimtrain.errors import KimtrainError
+    from kimtrain.serve.identity import ensure_pins, load_pins, reset_pin
+
+    course = open_course(args.course)
+    codes = [p.id.upper() for p in load_roster(course)]
+    if not args.code:
+        made = ensure_pins(course.root, codes)
+        say(t("roster.pin.made", count=len(made), total=len(load_pins(course.root))))
+        return 0
+    code = args.code.strip().upper()
+    if code not in codes:
+        raise KimtrainError("roster.pin.unknown", code=code)
+    if args.reset:
+        say(t("roster.pin.reset", code=code, pin=reset_pin(course.root, code)))
+    elif ensure_pins(course.root, [code]):
+        say(t("roster.pin.made", count=1, total=len(load_pins(course.root))))
+    else:
+        say(t("roster.pin.exists", code=code))
     return 0
 
 
@@ -33,3 +66,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-region-check", action="store_true",
                         help=t("cli.roster.import.no_regions"))
     parser.set_defaults(func=import_)
+
+    parser = roster_sub.add_parser("pin", help=t("cli.roster.pin"), description=t("cli.roster.pin"))
+    parser.add_argument("code", nargs="?", metavar="CODE", help=t("cli.roster.pin.code"))
+    parser.add_argument("--reset", action="store_true", help=t("cli.roster.pin.reset"))
+    parser.add_argument("--course", default=".", help=t("cli.course"))
+    parser.set_defaults(func=pin)

@@ -13,6 +13,9 @@ from kimtrain.i18n import t
 from kimtrain.oscompat import disable_quickedit, is_windows, use_selector_event_loop
 
 DEFAULT_PORT = 8866
+DEFAULT_TOTAL = 40  # ~58 MiB each: about 2.3 GB for kernels on the trainer's laptop
+DEFAULT_PER_CLIENT = 4  # a test, a module, a reload under way
+DEFAULT_CONNECT_TIMEOUT = 60.0
 DEFAULT_WARM = 4  # kernels per test run ahead: 30 phones arriving over a minute open at once
 
 
@@ -74,6 +77,12 @@ def serve(args: argparse.Namespace) -> int:
         say(f"  - {t('serve.list.module', title=m.title)}")
     roster = load_roster(course)
     say(t("serve.roster", count=len(roster)) if roster else t("serve.roster_empty"))
+    if roster:
+        from kimtrain.serve.identity import ensure_pins
+
+        made = ensure_pins(course.root, [p.id for p in roster])
+        if made:
+            say(t("serve.pins.made", count=len(made)))
     say()
     say(t("serve.open"))
     for url in urls:
@@ -85,11 +94,15 @@ def serve(args: argparse.Namespace) -> int:
     say(t("results.serve.screen", url=f"http://127.0.0.1:{args.port}/pelatih/layar"))
     say(t("serve.stop"))
 
+    from kimtrain.serve.limits import KernelLimits
+
+    limits = KernelLimits(total=args.max_kernels, per_client=args.max_kernels_per_client,
+                          connect_timeout=args.connect_timeout)
     server = WorkshopServer(
         config=server_config(args.host, args.port, transport=transport, warm=args.warm,
                              warm_paths=[a.url.removeprefix("/voila/render/")
                                          for a in workshop.assessments]),
-        workshop=workshop, urls=urls, trainer_key=key,
+        workshop=workshop, urls=urls, trainer_key=key, limits=limits,
     )
     server.custom_display_url = urls[0]  # Voilà's own line: the address phones can use
     server.initialize()
@@ -110,4 +123,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help=t("cli.serve.warm"))
     parser.add_argument("--transport", choices=("tcp", "ipc"), default="tcp",
                         help=t("cli.serve.transport"))
+    parser.add_argument("--max-kernels", type=int, default=DEFAULT_TOTAL, metavar="N",
+                        help=t("cli.serve.max_kernels"))
+    parser.add_argument("--max-kernels-per-client", type=int, default=DEFAULT_PER_CLIENT,
+                        metavar="N", help=t("cli.serve.max_per_client"))
+    parser.add_argument("--connect-timeout", type=float, default=DEFAULT_CONNECT_TIMEOUT,
+                        metavar="S", help=t("cli.serve.connect_timeout"))
     parser.set_defaults(func=serve)

@@ -7,6 +7,11 @@ the trainer's laptop. Voilà's file tree and contents API are not mounted, and o
 the assessments and modules of this workshop render. The trainer's page
 (``/pelatih``) answers only on this machine or with the key printed at start.
 Every kernel gets ``KIMTRAIN_SERVER=1`` and ``KIMTRAIN_COURSE``.
+
+Kernels are limited in total and per client, and culled when their page never
+connects (:mod:`kimtrain.serve.limits`); which client opened which kernel is noted
+for the PIN check's per-client limit (:mod:`kimtrain.serve.identity`). Errors are
+short pages in the participant's language, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -37,7 +43,10 @@ from kimtrain.serve.assets import (
     http_settings,
     websocket_settings,
 )
+from kimtrain.serve.identity import note_client, reset_pin
+from kimtrain.serve.identity_pages import notice_page, pin_reset_result, pin_reset_section
 from kimtrain.serve.kernel import COURSE_ENV, SERVER_ENV
+from kimtrain.serve.limits import KernelLimits
 from kimtrain.serve.pages import landing_page, projector_page, trainer_page
 from kimtrain.serve.status import workshop_status
 from kimtrain.serve.submission import sweep
@@ -47,7 +56,9 @@ __all__ = ["WorkshopServer", "server_config"]
 TEMPLATE_DIR = Path(__file__).parent / "template"
 WIDGET_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "anywidget"]
 SWEEP_SECONDS = 15
+CULL_SECONDS = 5
 _LOOPBACK = {"127.0.0.1", "::1"}
+_KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 
 log = logging.getLogger("kimtrain.serve")
 
@@ -93,12 +104,32 @@ def server_config(host: str, port: int, *, transport: str = "tcp", cull_minutes:
     return c
 
 
+def _write_notice(handler: tornado.web.RequestHandler, status_code: int) -> None:
+    """Any error as a short page in the participant's language: no traceback, no path."""
+    key = "serve.not_found" if status_code in (403, 404, 405) else "serve.error"
+    handler.set_header("Content-Type", "text/html; charset=utf-8")
+    handler.finish(notice_page(key, get_language()))
+
+
 class _Base(tornado.web.RequestHandler):
     def initialize(self, server: WorkshopServer) -> None:
         self.server = server
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        _write_notice(self, status_code)
+
+
+class NotFoundHandler(tornado.web.RequestHandler):
+    """Any address nothing answers: "not found" in the participant's language."""
+
+    def prepare(self) -> None:
+        raise tornado.web.HTTPError(404)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        _write_notice(self, status_code)
 
 
 class LandingHandler(_Base):
@@ -113,6 +144,12 @@ class TrainerHandler(_Base):
         return (self.request.remote_ip in _LOOPBACK
                 or (bool(key) and secrets.compare_digest(key, self.server.trainer_key)))
 
+    def _pin_section(self) -> str:
+        # The form carries the trainer's key: another site cannot post it for the trainer.
+        token = f'<input type="hidden" name="token" value="{self.server.trainer_key}">'
+        key = self.get_query_argument("kunci", "")
+        return pin_reset_section(get_language(), xsrf_field=token, key=key)
+
     def get(self, fmt: str | None = None) -> None:
         if not self._allowed():
             raise tornado.web.HTTPError(403)
@@ -123,7 +160,29 @@ class TrainerHandler(_Base):
                                    "assessments": [s.to_dict() for s in statuses]}))
             return
         self.write(trainer_page(self.server.workshop, statuses, self.server.urls,
-                                get_language()))
+                                get_language(), extra=self._pin_section()))
+
+
+class PinResetHandler(TrainerHandler):
+    """``POST /pelatih/pin``: a new PIN for one participant (the trainer only)."""
+
+    def post(self) -> None:
+        token = self.get_body_argument("token", "")
+        if not (self._allowed() and secrets.compare_digest(token, self.server.trainer_key)):
+            raise tornado.web.HTTPError(403)
+        from kimtrain.course.roster import load_roster
+
+        lang = get_language()
+        code = self.get_body_argument("kode", "").strip().upper()[:32]
+        people = {p.id.upper(): p for p in load_roster(self.server.workshop.course)}
+        person = people.get(code)
+        if person is None:
+            message = t("serve.pins.unknown", lang=lang, code=code)
+        else:
+            pin = reset_pin(self.server.workshop.course.root, code)
+            log.info("PIN of %s reset from the trainer's page", code)
+            message = t("serve.pins.done", lang=lang, code=code, nama=person.nama, pin=pin)
+        self.write(pin_reset_result(message, lang, key=self.get_query_argument("kunci", "")))
 
 
 class ScreenHandler(TrainerHandler):
@@ -137,18 +196,59 @@ class ScreenHandler(TrainerHandler):
 
 
 class RenderHandler(TornadoVoilaHandler):
-    """Voilà's notebook page, for this workshop's notebooks only."""
+    """Voilà's notebook page, for this workshop's notebooks only, within the kernel limits."""
 
+    @tornado.web.authenticated
     async def get(self, path: str | None = None) -> None:
         if path not in self.settings["kimtrain_paths"]:
             raise tornado.web.HTTPError(404)
-        await super().get(path)
+        limits: KernelLimits = self.settings["kimtrain_limits"]
+        client = self.request.remote_ip or "?"
+        refused = await limits.admit(self.kernel_manager, client)
+        if refused:
+            log.warning("page of %s refused for %s: %s", path, client, refused)
+            self.set_status(503)
+            self.set_header("Retry-After", "30")
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(notice_page(refused, get_language(), retry=self.request.uri))
+            return
+        kernel_id = ""
+        try:
+            async for html in self.get_generator(path=path):
+                if not kernel_id and (found := _KERNEL_ID.search(html)):
+                    kernel_id = found.group(1)
+                    limits.opened(kernel_id, client)
+                    self.settings["kimtrain_note_client"](kernel_id, client)
+                self.write(html)
+                self.flush()
+        finally:
+            if kernel_id:
+                limits.loaded(kernel_id)
+            else:
+                limits.done(client)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        _write_notice(self, status_code)
+
+
+class TemplateFiles(cache_static(TemplateStaticFileHandler)):  # type: ignore[misc]
+    """Voilà's template assets, kept by phones (serve.assets); a malformed path is "not
+    found", not a server error."""
+
+    def parse_url_path(self, path: str) -> str:
+        if path.count("/") < 2:
+            raise tornado.web.HTTPError(404)
+        return super().parse_url_path(path)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        _write_notice(self, status_code)
 
 
 # Voilà's own static files (its bundles, template styles, JupyterLab extensions),
 # served as phones can keep them.
-_STATIC_HANDLERS = {handler: cache_static(handler) for handler in
-                    (TemplateStaticFileHandler, MultiStaticFileHandler, FileFindHandler)}
+_STATIC_HANDLERS = {MultiStaticFileHandler: cache_static(MultiStaticFileHandler),
+                    FileFindHandler: cache_static(FileFindHandler),
+                    TemplateStaticFileHandler: TemplateFiles}
 
 
 class WorkshopServer(Voila):
@@ -157,6 +257,7 @@ class WorkshopServer(Voila):
     workshop = AnyTrait(help="The kimtrain.serve.Workshop being served.")
     urls = AnyTrait([], help="The addresses shown to participants.")
     trainer_key = Unicode(help="The key that opens the trainer's page from another device.")
+    limits = AnyTrait(help="The kimtrain.serve.limits.KernelLimits of this server.")
 
     def initialize(self, argv: list[str] | None = None) -> None:
         os.environ[SERVER_ENV] = "1"
@@ -177,6 +278,14 @@ class WorkshopServer(Voila):
         paths = {a.url.removeprefix("/voila/render/") for a in self.workshop.assessments}
         paths |= {m.path for m in self.workshop.modules}
         settings["kimtrain_paths"] = paths
+        if self.limits is None:
+            self.limits = KernelLimits()
+        root = self.workshop.course.root
+        self.limits.on_gone = lambda kernel_id: note_client(root, kernel_id, None)
+        settings["kimtrain_limits"] = self.limits
+        settings["default_handler_class"] = NotFoundHandler
+        settings["kimtrain_note_client"] = lambda kernel_id, client: note_client(
+            root, kernel_id, client)
         return settings
 
     def init_handlers(self) -> list[Any]:
@@ -192,6 +301,7 @@ class WorkshopServer(Voila):
             handlers.append(spec)
         ours = {"server": self}
         return [(r"/", LandingHandler, ours),
+                (r"/pelatih/pin", PinResetHandler, ours),
                 (r"/pelatih(\.json)?", TrainerHandler, ours),
                 (r"/pelatih/layar", ScreenHandler, ours),
                 (r"/kimtrain/static/(.*)", WidgetAssetHandler), *handlers]
@@ -207,9 +317,17 @@ class WorkshopServer(Voila):
             for participant in placed:
                 log.info("handed in %s/%s", participant, served.name)
 
+    async def cull(self) -> None:
+        """Stop kernels whose page never connected (see kimtrain.serve.limits)."""
+        try:
+            await self.limits.cull(self.kernel_manager)
+        except Exception as exc:  # the server must keep serving whatever happens here
+            log.warning("kernel cull failed: %s", exc)
+
     def listen(self) -> None:
         self.sweep()
         PeriodicCallback(self.sweep, SWEEP_SECONDS * 1000).start()
+        PeriodicCallback(self.cull, CULL_SECONDS * 1000).start()
         super().listen()
 
     def stop(self) -> None:

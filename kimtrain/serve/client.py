@@ -3,10 +3,13 @@
 It loads the page over HTTP (which starts the participant's kernel and runs the
 notebook on the server), connects to the kernel's websocket, asks for the widgets'
 state like the widget manager does (``comm_info_request`` + ``request_state``) and
-then taps answers as widget messages. Each call returns when the kernel has
-finished handling the message (its ``idle`` status for that request), which is
-after the answer sheet was written to disk. Used by ``benchmarks/serve_load.py``
-and the server tests; it speaks Jupyter's plain JSON websocket protocol.
+then taps answers as widget messages, each with a token as the page sends it. Each
+call returns when the kernel has finished handling the message (its ``idle`` status
+for that request); an answer counts as saved only when the kernel sent its token
+back (``ack``), which it does after the answer sheet was written to disk. A kernel
+that restarted has no widgets and acknowledges nothing: :class:`NotSaved`. Used by
+``benchmarks/serve_load.py`` and the server tests; it speaks Jupyter's plain JSON websocket
+protocol.
 """
 
 from __future__ import annotations
@@ -19,7 +22,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["ServedPage"]
+__all__ = ["NotSaved", "ServedPage"]
+
+
+class NotSaved(RuntimeError):
+    """The kernel did not acknowledge a change: it is not on disk (the page would say
+    "muat ulang")."""
 
 _CONFIG = re.compile(r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})'
                      r"\s*</script>", re.S)
@@ -42,6 +50,7 @@ class ServedPage:
         self.received: list[dict[str, Any]] = []
         self.timings: dict[str, float] = {}
         self.compressed = False
+        self.acked: dict[str, Any] = {}  # item -> the last value the kernel acknowledged
 
     # -- opening --------------------------------------------------------------------
     async def open(self) -> None:
@@ -151,20 +160,32 @@ class ServedPage:
         return int(digits[0]) if digits else 0
 
     async def custom(self, kind: str, event: dict[str, Any]) -> None:
-        await self.request("comm_msg", {"comm_id": self.comm_of(kind=kind),
-                                        "data": {"method": "custom", "content": event}})
+        comm_id = self.comm_of(kind=kind)
+        token = uuid.uuid4().hex
+        await self.request("comm_msg", {"comm_id": comm_id, "data": {
+            "method": "custom", "content": {**event, "token": token}}})
+        if self.comms[comm_id].get("ack") != token:
+            raise NotSaved(f"{kind}: no acknowledgement")
 
-    async def identify(self, code: str) -> dict[str, Any]:
-        """Type a code and tap "Mulai"; return the identity card's state."""
-        await self.custom("identity", {"event": "identify", "code": code})
+    async def identify(self, code: str, pin: str = "") -> dict[str, Any]:
+        """Type a code (and PIN) and tap "Mulai"; return the identity card's state."""
+        await self.custom("identity", {"event": "identify", "code": code, "pin": pin})
         return self.comms[self.comm_of(kind="identity")]
 
     async def answer(self, item_id: str, value: Any) -> float:
-        """Tap an answer; return the seconds until the kernel had handled (saved) it."""
+        """Tap an answer; return the seconds until the kernel had saved it.
+
+        Raises :class:`NotSaved` when the kernel did not acknowledge it.
+        """
         comm_id = self.comm_of(item=item_id)
+        token = uuid.uuid4().hex
         started = time.perf_counter()
         await self.request("comm_msg", {"comm_id": comm_id, "data": {
-            "method": "update", "state": {"value": value}, "buffer_paths": []}})
+            "method": "update", "state": {"token": token, "value": value},
+            "buffer_paths": []}})
+        if self.comms[comm_id].get("ack") != token:
+            raise NotSaved(f"{item_id}: no acknowledgement")
+        self.acked[item_id] = value
         return time.perf_counter() - started
 
     async def submit(self) -> dict[str, Any]:

@@ -4,8 +4,11 @@
 ``KIMTRAIN_COURSE=<course folder>``; :class:`kimtrain.widgets.Assessment` then calls
 :func:`attach`, which adds three things to the session:
 
-* a light identity check: the code must be on the course roster (when there is one),
-  and the welcome line shows the roster name, so a mistyped code is noticed at once;
+* the identity check: the code and its PIN must match the course roster (when there
+  is one; :func:`kimtrain.serve.identity.check_code_pin`), before anything of the
+  sheet is sent; only then the welcome line shows the roster name;
+* a guard on the kernel's messages (:mod:`kimtrain.widgets.guard`): no widget made by
+  the client, no traceback sent to it;
 * a presence record, so the trainer sees who has started before the first tap;
 * a hand-in hook: after "Kirim" the notebook and the participant's own answer sheet
   are placed in nbgrader's ``submitted/<ID>/<assessment>/`` with ``timestamp.txt``,
@@ -22,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kimtrain.answers.store import AnswerSheet
-from kimtrain.errors import KimtrainError
 from kimtrain.i18n import t
 from kimtrain.serve.records import record_presence
 from kimtrain.serve.submission import place_submission
@@ -46,18 +48,25 @@ def attach(session: Assessment) -> None:
     root = _course_root()
     if root is None:  # served without a course (a bare `voila`): never guess, nothing more
         return
-    session.on_identify.append(lambda s, code: _check_identity(root, s, code))
+    from kimtrain.widgets.guard import install
+
+    install()
+    session.pin_required = _has_roster(root)
+    session.on_identify.append(lambda s, code, pin: _check_identity(root, s, code, pin))
     session.on_submit.append(lambda s, sheet: _hand_in(root, s, sheet))
 
 
-def _check_identity(root: Path, session: Assessment, code: str) -> str | None:
+def _has_roster(root: Path) -> bool:
     from kimtrain.course.layout import Course
     from kimtrain.course.roster import load_roster
 
-    roster = {p.id.upper(): p for p in load_roster(Course(root, ""))}
-    person = roster.get(code)
-    if roster and person is None:
-        raise KimtrainError("serve.identity.unknown", code=code)
+    return bool(load_roster(Course(root, "")))
+
+
+def _check_identity(root: Path, session: Assessment, code: str, pin: str) -> str | None:
+    from kimtrain.serve.identity import check_code_pin, client_of_kernel
+
+    person = check_code_pin(root, code, pin, client=client_of_kernel(root))
     record_presence(root, session.name, code)
     if person is None:
         return None

@@ -116,7 +116,7 @@ def _status_table(status: AssessmentStatus, lang: str) -> str:
 
 
 def trainer_page(workshop: Workshop, statuses: list[AssessmentStatus], urls: list[str],
-                 lang: str) -> str:
+                 lang: str, *, extra: str = "") -> str:
     """The trainer's page: the address and QR code to project, who started, who submitted."""
     intro = (f"<h1>{html.escape(t('serve.trainer.title', lang=lang))}</h1>"
              f"<p>{html.escape(t('serve.trainer.intro', lang=lang))}</p>"
@@ -126,7 +126,7 @@ def trainer_page(workshop: Workshop, statuses: list[AssessmentStatus], urls: lis
     qr = _qr_block(urls[0], t("serve.trainer.scan", lang=lang)) if urls else ""
     others = "".join(f'<p class="kt-url">{html.escape(u)}</p>' for u in urls[1:])
     body = (f'<div class="kt-top"><div>{intro}</div><div>{qr}{others}</div></div>'
-            + "".join(_status_table(s, lang) for s in statuses))
+            + "".join(_status_table(s, lang) for s in statuses) + extra)
     return _page(t("serve.trainer.title", lang=lang), body, lang=lang, refresh=10, wide=True)
 
 

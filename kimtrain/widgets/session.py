@@ -37,10 +37,11 @@ __all__ = ["SESSION_EXTENSIONS", "Assessment", "IdentifyHook", "SubmitHook", "re
 # Called after a participant's "Kirim" is recorded; may return a line to show them
 # (for example the name of the zip file written for an offline hand-in).
 SubmitHook = Callable[["Assessment", AnswerSheet], "str | None"]
-# Called with the canonical code before a participant's answers are shown; may raise
-# KimtrainError to refuse the code (not on the roster) or return a line for the welcome
-# (for example the participant's name, so a mistyped code is noticed at once).
-IdentifyHook = Callable[["Assessment", str], "str | None"]
+# Called with the canonical code and the PIN typed with it (empty where no PIN is asked)
+# before a participant's answers are shown; may raise KimtrainError to refuse them
+# (wrong code or PIN) or return a line for the welcome (for example the participant's
+# name, so a mistyped code is noticed at once).
+IdentifyHook = Callable[["Assessment", str, str], "str | None"]
 
 
 
@@ -67,6 +68,11 @@ def record_answer(store: AnswerStore, assessment: str, participant: str,
     stored = normalise_response(item, value)
     store.save_answer(assessment, participant, item["id"], stored)
     return stored
+
+
+def _reason(exc: OSError) -> str:
+    """What went wrong, without the file's path (a page never shows the server's paths)."""
+    return exc.strerror or type(exc).__name__
 
 
 def _in_grading() -> bool:
@@ -113,6 +119,8 @@ class Assessment:
         self.submit_widget: SubmitWidget | None = None
         self.on_submit: list[SubmitHook] = []
         self.on_identify: list[IdentifyHook] = []
+        # The identity card asks for a PIN too (set by the workshop server's extension).
+        self.pin_required = False
         self.participant: str | None = None
         self._confirming = False
         self._welcome_notes: list[str] = []
@@ -141,10 +149,15 @@ class Assessment:
                 return known[0]
         return None
 
-    def identify(self, code: str) -> str:
-        """Set the participant and show their saved answers in every item."""
+    def identify(self, code: str, pin: str = "") -> str:
+        """Set the participant and show their saved answers in every item.
+
+        Every ``on_identify`` hook runs first; one that raises (a wrong PIN) leaves
+        the card empty: nothing of the sheet is sent.
+        """
         found = participant_id(code)
-        self._welcome_notes = [note for hook in self.on_identify if (note := hook(self, found))]
+        self._welcome_notes = [note for hook in self.on_identify
+                               if (note := hook(self, found, str(pin or "")))]
         self.participant = found
         sheet = self.store.load(self.name, self.participant)
         for item_id, widget in self.widgets.items():
@@ -171,7 +184,7 @@ class Assessment:
                 w.show_status("", t("widget.identify_first", lang=self.lang))
             return
         try:
-            self.identify(str(content.get("code", "")))
+            self.identify(str(content.get("code", ""))[:64], str(content.get("pin", ""))[:64])
             welcome = t("widget.identity.welcome", lang=self.lang, participant=self.participant)
             widget.show_status("saved", " ".join([welcome, *self._welcome_notes]))
         except KimtrainError as exc:
@@ -196,7 +209,8 @@ class Assessment:
             widget.show_status("error", t(exc.key, lang=self.lang, **exc.params))
             return
         except OSError as exc:
-            widget.show_status("error", t("widget.save_failed", lang=self.lang, reason=exc))
+            widget.show_status("error", t("widget.save_failed", lang=self.lang,
+                                          reason=_reason(exc)))
             return
         if stored != value and not isinstance(value, str):
             widget.set_quietly(stored)
@@ -220,7 +234,7 @@ class Assessment:
         labels = {k: t(f"widget.{k}", lang=lang) for k in (
             "multiple_hint", "numeric_hint", "unit", "answer", "rubric", "start", "change",
             "code", "placeholder", "you", "ask", "check", "submit", "submit_anyway",
-            "submit_hint")}
+            "submit_hint", "pin", "pin_placeholder", "ask_pin", "not_saved", "reload", "saving")}
         if item is not None:
             labels["number"] = t("widget.number", lang=lang,
                                  number=self.order.index(item["id"]) + 1, total=len(self.order))
@@ -237,7 +251,8 @@ class Assessment:
             _display(_Html(self.title_html()))
             return
         self.identity = IdentityWidget(on_event=self._on_identity, labels=self._labels(),
-                                       participant=self.participant or "")
+                                       participant=self.participant or "",
+                                       pin_required=self.pin_required)
         if self.participant:
             self.identity.show_status("saved", t("widget.identity.welcome", lang=self.lang,
                                                  participant=self.participant))
@@ -304,7 +319,7 @@ class Assessment:
             sheet = self.submit(confirm=self._confirming)
         except (KimtrainError, OSError) as exc:
             message = (t(exc.key, lang=lang, **exc.params) if isinstance(exc, KimtrainError)
-                       else t("widget.save_failed", lang=lang, reason=exc))
+                       else t("widget.save_failed", lang=lang, reason=_reason(exc)))
             widget.show_status("error", message)
             return
         if sheet is None:
@@ -317,8 +332,12 @@ class Assessment:
         for hook in self.on_submit:
             try:
                 note = hook(self, sheet)
-            except (KimtrainError, OSError) as exc:
-                widget.show_status("error", str(exc))
+            except KimtrainError as exc:
+                widget.show_status("error", t(exc.key, lang=lang, **exc.params))
+                continue
+            except OSError as exc:
+                widget.show_status("error", t("widget.save_failed", lang=lang,
+                                              reason=_reason(exc)))
                 continue
             if note:
                 notes.append(note)

@@ -8,6 +8,13 @@ room's Wi-Fi, so each widget carries only a small loader instead, and the phone 
 the code once from the server's ``/kimtrain/static/`` (versioned by content, cached).
 The widgets only show and report; what happens to an answer is decided by the
 handler they are given (the assessment session saves it, practice mode checks it).
+
+Every change or event the page sends carries a ``token``; when the handler has
+finished (an answer: after it is on disk) the kernel sends the token back as ``ack``,
+together with the new status. The page shows "Tersimpan" only then, and tells the
+participant to reload when no acknowledgement comes (a restarted kernel has no
+widgets: the page's messages go nowhere). A handler that fails shows a short
+message, never a traceback.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from typing import Any
 
 import anywidget
 import traitlets
+
+from kimtrain.widgets.guard import install, report_failure
 
 __all__ = ["CheckWidget", "IdentityWidget", "ItemWidget", "SubmitWidget", "asset_url"]
 
@@ -68,9 +77,22 @@ class _Widget(anywidget.AnyWidget):
     labels = traitlets.Dict().tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
     message = traitlets.Unicode("").tag(sync=True)
+    token = traitlets.Unicode("").tag(sync=True)  # set by the page with each change
+    ack = traitlets.Unicode("").tag(sync=True)    # the token handled, set by the kernel
 
     def show_status(self, status: str, message: str) -> None:
         self.status, self.message = status, message
+
+    def _handled(self, handler: Callable[[], None], token: str) -> None:
+        """Run ``handler``; then acknowledge ``token``, in the same message as the
+        status the handler set (or a short failure message: never a traceback)."""
+        with self.hold_sync():
+            try:
+                handler()
+            except Exception as exc:  # shown as a message, reported on the server only
+                report_failure(exc)
+                self.show_status("error", self.labels.get("not_saved", "!"))
+            self.ack = str(token or "")[:64]
 
 
 class ItemWidget(_Widget):
@@ -96,9 +118,18 @@ class ItemWidget(_Widget):
         finally:
             self._quiet = False
 
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """The page's change; a tap that leaves the value as it was (already saved) is
+        acknowledged too, so the page never waits for an answer it has."""
+        super().set_state(sync_data)
+        token = sync_data.get("token")
+        if isinstance(token, str) and token and self.ack != token[:64]:
+            self.ack = token[:64]
+
     def _changed(self, change: dict[str, Any]) -> None:
         if not self._quiet and self._on_answer is not None:
-            self._on_answer(self, change["new"])
+            handler = self._on_answer
+            self._handled(lambda: handler(self, change["new"]), self.token)
 
 
 class IdentityWidget(_Widget):
@@ -108,11 +139,13 @@ class IdentityWidget(_Widget):
     participant = traitlets.Unicode("").tag(sync=True)
     code = traitlets.Unicode("").tag(sync=True)
     locked = traitlets.Bool(False).tag(sync=True)
+    pin_required = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, on_event: Callable[[IdentityWidget, dict[str, Any]], None],
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.on_msg(lambda _w, content, _buffers: on_event(self, content))
+        self.on_msg(lambda _w, content, _buffers: self._handled(
+            lambda: on_event(self, content), _token(content)))
 
 
 class CheckWidget(_Widget):
@@ -123,8 +156,8 @@ class CheckWidget(_Widget):
 
     def __init__(self, on_check: Callable[[CheckWidget], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.on_msg(lambda _w, content, _buffers: on_check(self)
-                    if content.get("event") == "check" else None)
+        self.on_msg(lambda _w, content, _buffers: self._handled(
+            lambda: on_check(self), _token(content)) if _event(content) == "check" else None)
 
 
 class SubmitWidget(_Widget):
@@ -136,5 +169,19 @@ class SubmitWidget(_Widget):
 
     def __init__(self, on_submit: Callable[[SubmitWidget], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.on_msg(lambda _w, content, _buffers: on_submit(self)
-                    if content.get("event") == "submit" else None)
+        self.on_msg(lambda _w, content, _buffers: self._handled(
+            lambda: on_submit(self), _token(content)) if _event(content) == "submit" else None)
+
+
+def _event(content: Any) -> str:
+    return str(content.get("event", "")) if isinstance(content, dict) else ""
+
+
+def _token(content: Any) -> str:
+    return str(content.get("token", "")) if isinstance(content, dict) else ""
+
+
+# A kernel of `kimtrain serve` (assessments and practice modules alike) accepts from the
+# page only what these widgets need; see kimtrain.widgets.guard.
+if os.environ.get("KIMTRAIN_SERVER") and not os.environ.get("NBGRADER_EXECUTION"):
+    install()

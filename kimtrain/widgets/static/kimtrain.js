@@ -30,16 +30,90 @@ function paragraphs(text) {
     });
 }
 
+// -- acknowledgements: "Tersimpan" only for what the kernel has written ------------------
+// Each change or event carries a token; the kernel sends it back as "ack" once it has
+// handled it (an answer: after it is on disk). Until then the card says "Menyimpan …".
+// No acknowledgement within ACK_TIMEOUT (a restarted kernel has no widgets, so the
+// page's messages go nowhere): the card and a banner ask the participant to reload.
+const ACK_TIMEOUT = 10000;
+const trackers = new WeakMap();
+
+function newToken() {
+  return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+}
+
+function lostBanner(labels) {
+  if (document.getElementById("kt-lost")) return;
+  const banner = h(
+    "div",
+    { id: "kt-lost", class: "kt-lost", role: "alert" },
+    h("p", {}, labels.not_saved),
+    h("button", { type: "button", class: "kt-action", onclick: () => location.reload() }, labels.reload),
+  );
+  document.body.append(banner);
+}
+
 function statusLine(model) {
+  const labels = model.get("labels") || {};
   const line = h("div", { class: "kt-status", role: "status", "aria-live": "polite" });
+  let pending = null;
+  let lost = false;
+  let timer = null;
   const update = () => {
-    line.textContent = model.get("message") || "";
-    line.dataset.status = model.get("status") || "";
+    if (lost) {
+      line.textContent = labels.not_saved;
+      line.dataset.status = "lost";
+    } else if (pending !== null) {
+      line.textContent = labels.saving || "";
+      line.dataset.status = "saving";
+    } else {
+      line.textContent = model.get("message") || "";
+      line.dataset.status = model.get("status") || "";
+    }
   };
   update();
   model.on("change:message", update);
   model.on("change:status", update);
+  if (labels.not_saved) {
+    trackers.set(model, () => {
+      const token = newToken();
+      pending = token;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (pending !== token) return;
+        lost = true;
+        update();
+        lostBanner(labels);
+      }, ACK_TIMEOUT);
+      update();
+      return token;
+    });
+    model.on("change:ack", () => {
+      if (pending !== null && model.get("ack") === pending) {
+        pending = null;
+        clearTimeout(timer);
+        update();
+      }
+    });
+  }
   return line;
+}
+
+// A token for this change or event (empty where nothing is tracked: practice mode).
+function track(model) {
+  const start = trackers.get(model);
+  return start ? start() : "";
+}
+
+// An answer changed by the participant: sent with its token.
+function commit(model, value) {
+  model.set("token", track(model));
+  model.set("value", value);
+  model.save_changes();
+}
+
+function sendTracked(model, message) {
+  model.send({ ...message, token: track(model) });
 }
 
 function choiceButtons(model, item, labels, multiple) {
@@ -77,8 +151,7 @@ function choiceButtons(model, item, labels, multiple) {
           } else {
             next = selected()[0] === key ? null : key;
           }
-          model.set("value", next);
-          model.save_changes();
+          commit(model, next);
         },
       },
       h("span", { class: "kt-mark", "aria-hidden": "true" }, key),
@@ -108,8 +181,7 @@ function trueFalse(model, item) {
         role: "radio",
         "data-verdict": String(val),
         onclick: () => {
-          model.set("value", model.get("value") === val ? null : val);
-          model.save_changes();
+          commit(model, model.get("value") === val ? null : val);
         },
       },
       text,
@@ -147,10 +219,7 @@ function textInput(model, item, labels, kind) {
     timer = null;
     const text = input.value;
     const next = text.trim() === "" ? null : text;
-    if (next !== model.get("value")) {
-      model.set("value", next);
-      model.save_changes();
-    }
+    if (next !== model.get("value")) commit(model, next);
   };
   input.addEventListener("input", () => {
     clearTimeout(timer);
@@ -216,39 +285,55 @@ function renderItem(model, el) {
 
 function renderIdentity(model, el) {
   const labels = model.get("labels");
+  const withPin = Boolean(model.get("pin_required"));
   const card = h("section", { class: "kt-card kt-identity" });
   const title = h("div", { class: "kt-title" });
   const input = h("input", {
-    class: "kt-input",
+    class: "kt-input kt-code",
     type: "text",
     autocomplete: "off",
     autocapitalize: "characters",
     "aria-label": labels.code,
     placeholder: labels.placeholder,
   });
-  // The code is remembered for this tab only, so a reload needs one tap on "Mulai".
-  const remembered = () => {
+  const pin = withPin
+    ? h("input", {
+        class: "kt-input kt-pin",
+        type: "password",
+        inputmode: "numeric",
+        autocomplete: "off",
+        maxlength: "12",
+        "aria-label": labels.pin,
+        placeholder: labels.pin_placeholder,
+      })
+    : null;
+  // The code (and PIN) are remembered for this tab only, so a reload needs one tap on
+  // "Mulai"; "Ganti peserta" forgets them.
+  const remembered = (key) => {
     try {
-      return sessionStorage.getItem("kimtrain-code") || "";
+      return sessionStorage.getItem(key) || "";
     } catch (e) {
       return "";
     }
   };
-  const remember = (code) => {
+  const remember = (key, value) => {
     try {
-      if (code) sessionStorage.setItem("kimtrain-code", code);
-      else sessionStorage.removeItem("kimtrain-code");
+      if (value) sessionStorage.setItem(key, value);
+      else sessionStorage.removeItem(key);
     } catch (e) {
       /* storage may be disabled; the code is simply typed again */
     }
   };
   const go = () => {
-    remember(input.value.trim());
-    model.send({ event: "identify", code: input.value });
+    remember("kimtrain-code", input.value.trim());
+    if (pin) remember("kimtrain-pin", pin.value.trim());
+    sendTracked(model, { event: "identify", code: input.value, pin: pin ? pin.value : "" });
   };
-  input.addEventListener("keydown", (e) => {
-    if (e.key === "Enter") go();
-  });
+  for (const field of [input, pin].filter(Boolean)) {
+    field.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") go();
+    });
+  }
   const start = h("button", { type: "button", class: "kt-action", onclick: go }, labels.start);
   const change = h(
     "button",
@@ -256,23 +341,29 @@ function renderIdentity(model, el) {
       type: "button",
       class: "kt-link",
       onclick: () => {
-        remember("");
-        model.send({ event: "change" });
+        remember("kimtrain-code", "");
+        remember("kimtrain-pin", "");
+        if (pin) pin.value = "";
+        sendTracked(model, { event: "change" });
       },
     },
     labels.change,
   );
   const paint = () => {
     const who = model.get("participant");
-    title.textContent = who ? `${labels.you}: ${who}` : labels.ask;
+    title.textContent = who ? `${labels.you}: ${who}` : withPin ? labels.ask_pin : labels.ask;
     input.hidden = start.hidden = Boolean(who);
+    if (pin) pin.hidden = Boolean(who);
     change.hidden = !who; // after Kirim too: the next person on a shared laptop
-    if (!who) input.value = model.get("code") || remembered();
+    if (!who) {
+      input.value = model.get("code") || remembered("kimtrain-code");
+      if (pin && !pin.value) pin.value = remembered("kimtrain-pin");
+    }
   };
   model.on("change:participant", paint);
   model.on("change:locked", paint);
   paint();
-  card.append(title, input, start, change, statusLine(model));
+  card.append(title, input, ...(pin ? [pin] : []), start, change, statusLine(model));
   el.append(card);
 }
 
@@ -282,7 +373,7 @@ function renderCheck(model, el) {
   const out = h("div", { class: "kt-check-result" });
   const button = h(
     "button",
-    { type: "button", class: "kt-action", onclick: () => model.send({ event: "check" }) },
+    { type: "button", class: "kt-action", onclick: () => sendTracked(model, { event: "check" }) },
     labels.check,
   );
   const paint = () => {
@@ -307,7 +398,7 @@ function renderSubmit(model, el) {
   const out = h("div", { class: "kt-check-result" });
   const button = h(
     "button",
-    { type: "button", class: "kt-action kt-send", onclick: () => model.send({ event: "submit" }) },
+    { type: "button", class: "kt-action kt-send", onclick: () => sendTracked(model, { event: "submit" }) },
     labels.submit,
   );
   const paint = () => {
