@@ -29,7 +29,9 @@ TIMEOUT = 60_000
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     course = workshop_course(tmp_path_factory.mktemp("browser") / "kursus")
-    process = ServerProcess(course.root)
+    # every page here comes from 127.0.0.1, one "device" to the server, while a room has
+    # one per phone: its kernel cap is lifted (tests/test_serve_security.py tests the caps)
+    process = ServerProcess(course.root, "--max-kernels-per-client", "40")
     yield course, process
     process.stop()
 
