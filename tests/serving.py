@@ -136,3 +136,45 @@ def stop_tree(proc: subprocess.Popen) -> None:
                 child.kill()
         except psutil.NoSuchProcess:
             pass
+
+
+class LabProcess:
+    """JupyterLab (and the extensions installed with it, such as nbgrader's formgrader)
+    in a subprocess on a free port with a token; ``url`` ends with a slash."""
+
+    def __init__(self, root: Path, base: Path, *args: str, cwd: Path | None = None) -> None:
+        import secrets
+
+        self.port, self.token = free_port(), secrets.token_hex(16)
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = base / "lab.log"
+        self._out = open(self.log, "wb")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+             "--ip=127.0.0.1", f"--port={self.port}", f"--ServerApp.root_dir={root}",
+             f"--IdentityProvider.token={self.token}", "--ServerApp.port_retries=0",
+             "--KernelManager.transport=ipc", "--LabApp.news_url=None", *args],
+            cwd=cwd, stdout=self._out, stderr=subprocess.STDOUT, env=isolated_env(base),
+            start_new_session=True)
+        try:
+            self._wait()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(self.log.read_text(errors="replace")[-3000:])
+            try:
+                with urllib.request.urlopen(f"{self.url}api/status?token={self.token}",
+                                            timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("JupyterLab did not start")
+
+    def stop(self) -> None:
+        stop_tree(self.proc)
+        self._out.close()

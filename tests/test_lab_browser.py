@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from .browser import LAPTOP, Network, chromium, screenshot
-from .serving import PRACTICE, free_port, isolated_env, stop_tree
+from .serving import PRACTICE, LabProcess
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -31,42 +26,17 @@ SETTINGS = {
 }
 
 
-class Lab:
+class Lab(LabProcess):
+    """JupyterLab with settings that keep it quiet and offline for the tests."""
+
     def __init__(self, root: Path, base: Path) -> None:
-        self.port, self.token = free_port(), secrets.token_hex(16)
-        self.url = f"http://127.0.0.1:{self.port}/"
         settings = base / "settings"
         for name, value in SETTINGS.items():
             path = settings / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(value), encoding="utf-8")
-        self.log = base / "lab.log"
-        self._out = open(self.log, "wb")  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-             "--ip=127.0.0.1", f"--port={self.port}", f"--ServerApp.root_dir={root}",
-             f"--IdentityProvider.token={self.token}", "--ServerApp.port_retries=0",
-             f"--LabApp.user_settings_dir={settings}",
-             f"--LabApp.workspaces_dir={base / 'workspaces'}",
-             "--KernelManager.transport=ipc", "--LabApp.news_url=None"],
-            stdout=self._out, stderr=subprocess.STDOUT, env=isolated_env(base),
-            start_new_session=True)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(self.log.read_text(errors="replace")[-3000:])
-            try:
-                with urllib.request.urlopen(f"{self.url}api/status?token={self.token}",
-                                            timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("JupyterLab did not start")
-
-    def stop(self) -> None:
-        stop_tree(self.proc)
-        self._out.close()
+        super().__init__(root, base, f"--LabApp.user_settings_dir={settings}",
+                         f"--LabApp.workspaces_dir={base / 'workspaces'}")
 
 
 @pytest.fixture

@@ -12,13 +12,10 @@ Screenshots: test-artifacts/safe-text-*.png.
 from __future__ import annotations
 
 import dataclasses
-import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +27,7 @@ from kimtrain.serve.submission import place_submission
 
 from .browser import LAPTOP, PHONE, Network, chromium, screenshot
 from .cohort import answer_sheet
-from .serving import ServerProcess, free_port, isolated_env, stop_tree, workshop_course
+from .serving import LabProcess, ServerProcess, isolated_env, workshop_course
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -44,45 +41,6 @@ ANSWER = ('Jawaban <script>window.__kt_xss = "script"; alert(1)</script> selesai
 NAME = ('Siti <img src=x onerror="window.__kt_xss=\'name\'; alert(3)">'
         "<script>window.__kt_xss='name-script'</script>")
 WALL = '<img src=x onerror="window.__kt_xss = \'wall\'; alert(4)"> raw markup behind the wall'
-
-
-class JupyterServer:
-    """A Jupyter server with nbgrader's formgrader, run from the course folder."""
-
-    def __init__(self, course_root: Path, base: Path) -> None:
-        self.port, self.token = free_port(), secrets.token_hex(16)
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.log = base / "server.log"
-        self._out = open(self.log, "wb")  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-             "--ip=127.0.0.1", f"--port={self.port}", f"--ServerApp.root_dir={course_root}",
-             f"--IdentityProvider.token={self.token}", "--ServerApp.port_retries=0",
-             "--KernelManager.transport=ipc", "--LabApp.news_url=None"],
-            cwd=course_root, stdout=self._out, stderr=subprocess.STDOUT,
-            env=isolated_env(base), start_new_session=True)
-        try:
-            self._wait()
-        except BaseException:
-            self.stop()
-            raise
-
-    def _wait(self) -> None:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(self.log.read_text(errors="replace")[-3000:])
-            try:
-                with urllib.request.urlopen(f"{self.url}api/status?token={self.token}",
-                                            timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("the Jupyter server did not start")
-
-    def stop(self) -> None:
-        stop_tree(self.proc)
-        self._out.close()
 
 
 def _run(*args: str, cwd: Path) -> str:
@@ -162,7 +120,7 @@ def test_formgrader_shows_a_written_answer_with_markup_as_text(graded, browser):
     with Gradebook(course.db_url) as gradebook:
         submission = gradebook.find_submission_notebook(ASSESSMENT, ASSESSMENT, WHO).id
     base = Path(tempfile.mkdtemp(prefix="ktf-", dir="/tmp"))
-    server = JupyterServer(course.root, base)
+    server = LabProcess(course.root, base, cwd=course.root)  # formgrader: run from the course
     try:
         page, _log, dialogs = _watched(browser, LAPTOP)
         page.goto(f"{server.url}formgrader/submissions/{submission}/?token={server.token}")
