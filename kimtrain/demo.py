@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kimtrain.answers.store import FileAnswerStore
-from kimtrain.assessment.blueprint import load_blueprint
+from kimtrain.assessment.blueprint import Blueprint, load_blueprint
 from kimtrain.assessment.build import build_assessment
 from kimtrain.assessment.manifest import load_manifest
 from kimtrain.bank.model import DOMAINS, Item
@@ -134,7 +134,7 @@ def _prepare_out(out: Path) -> None:
 
 
 def _simulate(course: Course, name: str, roster: list[Participant], abilities: list[float],
-              rng: random.Random, progress: Callable[[str], None]):
+              rng: random.Random, progress: Callable[[str], None]) -> Blueprint:
     """Build and generate assessment ``name``; each participant answers a copy of the
     release and hands it in as the workshop server does (no exchange, so this runs on
     Windows too); then grade."""

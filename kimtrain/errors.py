@@ -19,8 +19,9 @@ language switch after the error was raised still takes effect. The CLI catches
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 __all__ = [
     "AnswerError",
@@ -89,12 +90,21 @@ class BankIssue:
         }
 
 
-class IssuesError(KimtrainError):
+class Issue(Protocol):
+    """One mistake in a file (a bank's :class:`BankIssue`, a roster's row), said in words."""
+
+    def render(self) -> str: ...
+
+
+IssueT = TypeVar("IssueT", bound=Issue)
+
+
+class IssuesError(KimtrainError, Generic[IssueT]):
     """A file (or several) with mistakes; ``issues`` lists every one of them."""
 
     key = "bank.invalid"
 
-    def __init__(self, issues: list[BankIssue]) -> None:
+    def __init__(self, issues: Sequence[IssueT]) -> None:
         self.issues = list(issues)
         super().__init__(count=len(self.issues))
 
@@ -106,15 +116,15 @@ class IssuesError(KimtrainError):
         return "\n".join(lines)
 
 
-class BankError(IssuesError):
+class BankError(IssuesError["BankIssue"]):
     key = "bank.invalid"
 
 
-class BlueprintError(IssuesError):
+class BlueprintError(IssuesError["BankIssue"]):
     key = "blueprint.invalid"
 
 
-class RosterError(IssuesError):
+class RosterError(IssuesError[Issue]):
     key = "roster.invalid"
 
 

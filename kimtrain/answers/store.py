@@ -11,6 +11,7 @@ a crash leaves either the old sheet or the new one, never half a file.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import re
@@ -243,7 +244,8 @@ def _windows_lock(path: Path) -> Iterator[None]:
     """Serialise writers across processes on Windows (two tabs of one participant run
     two kernels): a byte-range lock on a lock file beside the sheets. ``LK_LOCK`` waits,
     trying once a second, up to ten times before it gives up."""
-    import msvcrt  # type: ignore[import-not-found]
+    # Imported by name: the module exists only on Windows, where this runs.
+    msvcrt: Any = importlib.import_module("msvcrt")
 
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
     try:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -145,7 +145,7 @@ def notebook_for(blueprint: Blueprint, items: list[Item], lang: str) -> nbformat
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["kimtrain"] = {"assessment": name, "lang": lang, "version": __version__}
-    return nb
+    return cast(nbformat.NotebookNode, nb)
 
 
 def build_assessment(blueprint: Blueprint, course_root: str | Path, *, force: bool = False,

@@ -113,7 +113,7 @@ class Item:
     def truefalse_labels(self, lang: str | None = None) -> tuple[str, str]:
         """Labels for (true, false): Fakta/Hoaks in a discernment set, else Benar/Salah."""
         if lang == "en" and self.en.get("labels"):
-            return tuple(self.en["labels"])  # type: ignore[return-value]
+            return tuple(self.en["labels"])
         if self.labels and lang != "en":
             return self.labels
         style = "hoax" if self.discernment_set else "plain"

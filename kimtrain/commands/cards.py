@@ -27,7 +27,7 @@ def cards(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("cards", help=t("cli.cards"), description=t("cli.cards"))
     parser.add_argument("--course", default=".", help=t("cli.course"))
     parser.add_argument("--address", metavar="URL", help=t("cli.cards.address"))

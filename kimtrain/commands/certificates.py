@@ -39,7 +39,7 @@ def certificates(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("certificates", help=t("cli.certificates"),
                             description=t("cli.certificates"))
     parser.add_argument("--form", default="posttest", metavar="NAME",

@@ -51,7 +51,7 @@ def _sweep_served(course_root: Path, name: str) -> None:
         sweep(course_root, served, name)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("collect", help=t("cli.collect"), description=t("cli.collect"))
     parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
     parser.add_argument("--course", default=".", help=t("cli.course"))

@@ -31,7 +31,7 @@ def set_(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("cut-score", help=t("cli.cut"), description=t("cli.cut"))
     cut_sub = parser.add_subparsers(dest="cut_command", metavar="COMMAND", required=True)
     sheet = cut_sub.add_parser("worksheet", help=t("cli.cut.worksheet"),

@@ -33,7 +33,7 @@ def feedback(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("feedback", help=t("cli.feedback"), description=t("cli.feedback"))
     parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
     parser.add_argument("--course", default=".", help=t("cli.course"))

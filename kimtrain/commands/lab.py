@@ -36,7 +36,7 @@ def lab(args: argparse.Namespace) -> int:
     return subprocess.call(command, cwd=workspace.path, env=env)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("lab", help=t("cli.lab"), description=t("cli.lab"))
     parser.add_argument("--dir", default="kurikulum-kim", help=t("cli.lab.dir"))
     parser.add_argument("--port", type=int, default=8888, help=t("cli.lab.port"))

@@ -47,7 +47,7 @@ def show(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rating = sub.add_parser("rating", help=t("cli.rating"), description=t("cli.rating"))
     rating_sub = rating.add_subparsers(dest="rating_command", metavar="COMMAND", required=True)
 

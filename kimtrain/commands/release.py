@@ -25,7 +25,7 @@ def release(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("release", help=t("cli.release"), description=t("cli.release"))
     parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
     parser.add_argument("--course", default=".", help=t("cli.course"))

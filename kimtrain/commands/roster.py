@@ -55,7 +55,7 @@ def pin(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     roster = sub.add_parser("roster", help=t("cli.roster"), description=t("cli.roster"))
     roster_sub = roster.add_subparsers(dest="roster_command", metavar="COMMAND", required=True)
     parser = roster_sub.add_parser("import", help=t("cli.roster.import"),

@@ -110,7 +110,7 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("serve", help=t("cli.serve"), description=t("cli.serve"))
     parser.add_argument("names", nargs="*", metavar="NAME", help=t("cli.serve.names"))
     parser.add_argument("--course", default=".", help=t("cli.course"))

@@ -67,7 +67,8 @@ def handed_in_at(folder: Path) -> datetime | None:
         moment = parse((folder / TIMESTAMP).read_text(encoding="utf-8").strip())
     except (OSError, ValueError, OverflowError):
         return UNREADABLE
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    stamp: datetime = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return stamp
 
 
 def _fsync_dir(path: Path) -> None:

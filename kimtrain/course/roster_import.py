@@ -106,7 +106,7 @@ class ImportResult:
     unchanged: int
     contacts: int
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, Any]:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
                 "contacts": self.contacts}
 

@@ -10,6 +10,8 @@ is read from hidden test cells, so no test code can reach a page.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from kimtrain.course.layout import Course
@@ -51,7 +53,7 @@ class ParticipantFeedback:
     previous: tuple[float, float] | None = None  # (points, max) on the pre-test
     previous_title: str = ""
 
-    def _sum(self, keep) -> tuple[float, float]:
+    def _sum(self, keep: Callable[[ItemFeedback], bool]) -> tuple[float, float]:
         got = [i for i in self.items if i.points is not None and keep(i)]
         return sum(i.points or 0.0 for i in got), sum(i.max_points for i in got)
 
@@ -66,7 +68,7 @@ class ParticipantFeedback:
         order = {k: n for n, k in enumerate([*DOMAINS, *COMPETENCIES])}
         keys = sorted(dict.fromkeys(getattr(i, attribute) for i in self.items),
                       key=lambda k: order.get(k, len(order)))
-        return {k: self._sum(lambda i, k=k: getattr(i, attribute) == k) for k in keys}
+        return {k: self._sum(functools.partial(_has, attribute, k)) for k in keys}
 
     @property
     def pending(self) -> int:
@@ -128,8 +130,8 @@ def collect_feedback(course: Course, assessment: str, *, reveal: bool = False,
     responses = {(r.participant, r.item): r.response
                  for r in read_results(course.root, assessment)}
     scores: dict[str, dict[str, Any]] = {}
-    for cell in cell_scores(course, assessment):
-        scores.setdefault(cell.participant, {})[cell.item] = cell
+    for score in cell_scores(course, assessment):
+        scores.setdefault(score.participant, {})[score.item] = score
     pages = []
     for participant in sorted(scores):
         items = []
@@ -167,3 +169,7 @@ def _written_answer(course: Course, assessment: str, participant: str, item: str
         return store.load(assessment, participant).value(item)
     except KimtrainError:
         return None
+
+
+def _has(attribute: str, value: str, item: ItemFeedback) -> bool:
+    return bool(getattr(item, attribute) == value)

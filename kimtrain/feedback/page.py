@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from kimtrain.course.layout import Course
@@ -87,7 +88,7 @@ def _percent(got: float, total: float) -> int:
     return round(100 * got / total) if total else 0
 
 
-def _bars(rows: dict[str, tuple[float, float]], label) -> str:
+def _bars(rows: dict[str, tuple[float, float]], label: Callable[[str], str]) -> str:
     parts = []
     for key, (got, total) in rows.items():
         if not total:

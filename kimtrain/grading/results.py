@@ -153,7 +153,7 @@ def _save_index(path: Path, notebooks: dict[str, Any]) -> None:
 def _notebooks(root: Path, assessment: str) -> list[tuple[str, Path]]:
     """(participant, notebook) under ``autograded/*/<assessment>/``, sorted as
     ``sorted(root.glob(...))`` would sort them (os.scandir is several times faster)."""
-    found = []
+    found: list[tuple[str, Path]] = []
     try:
         people = sorted(e.name for e in os.scandir(root) if e.is_dir())
     except OSError:

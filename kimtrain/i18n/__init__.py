@@ -61,7 +61,7 @@ def catalog(lang: str) -> dict[str, str]:
     return merged
 
 
-def t(key: str, lang: str | None = None, **params: Any) -> str:
+def t(key: str, *, lang: str | None = None, **params: Any) -> str:
     """Translate ``key`` and fill in ``{placeholders}`` from ``params``.
 
     An unknown key falls back to the Indonesian catalog, then to the key itself,

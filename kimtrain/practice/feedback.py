@@ -49,7 +49,7 @@ def format_number(value: float, lang: str = "id") -> str:
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
     if lang == "en":
         return text
-    return text.translate(str.maketrans({",": ".", ".": ","}))
+    return text.translate(str.maketrans(",.", ".,"))
 
 
 def public_item(item: Item, lang: str) -> dict[str, Any]:

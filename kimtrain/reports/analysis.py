@@ -295,7 +295,7 @@ def analyse_form(form: FormData) -> FormAnalysis:
                 kind == "domain" or cols.sum() >= MIN_COMPETENCY_ITEMS)
             subscores.append(Subscore(kind, code, int(use.sum()), alpha, shown))
     stats = item_statistics(form.scores[:, complete], form.max_points[complete])
-    by_column = dict(zip(np.flatnonzero(complete), stats, strict=True))
+    by_column = dict(zip(np.flatnonzero(complete).tolist(), stats, strict=True))
     options = _options(form, percent)
     statuses = form.results.groupby(["col", "status"]).size()
     rows = []

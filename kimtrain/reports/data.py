@@ -52,7 +52,7 @@ class ItemInfo:
     points: float
     options: tuple[tuple[str, str], ...] = ()
     discernment_set: str = ""
-    labels: tuple[str, str] = ()  # type: ignore[assignment]
+    labels: tuple[str, ...] = ()  # (true, false) of a true/false item; else empty
 
 
 RESULT_COLUMNS = ["participant", "item", "response", "status"]
@@ -147,7 +147,7 @@ def _item_info(raw: dict[str, Any]) -> ItemInfo:
         competency=raw.get("competency", ""), points=float(raw.get("points", 0)),
         options=tuple((str(k), str(v)) for k, v in raw.get("options") or ()),
         discernment_set=raw.get("discernment_set", "") or "",
-        labels=tuple(raw.get("labels") or ()),  # type: ignore[arg-type]
+        labels=tuple(raw.get("labels") or ()),
     )
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from kimtrain.course.layout import Course
-from kimtrain.errors import CourseError, IssuesError
+from kimtrain.errors import BankIssue, CourseError, IssuesError
 from kimtrain.grading.inert import plain_text
 from kimtrain.i18n import t
 
@@ -59,7 +59,7 @@ DEFAULT_SHARE = 0.2
 MIN_N = 10  # fewer pairs than this: kappa is shown, but flagged as too few
 
 
-class RatingError(IssuesError):
+class RatingError(IssuesError[BankIssue]):
     key = "rating.import.failed"
 
 

@@ -25,7 +25,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kimtrain.assessment.manifest import load_manifest
 from kimtrain.course.layout import Course
@@ -160,7 +160,8 @@ def set_cut(course: Course, form: str, worksheet: str | Path, *,
         values: list[float | None] = []
         for c in judge_columns:
             value = row[c] if c < len(row) else None
-            where = {"path": path.name, "sheet": SHEET, "row": r, "col": _column_name(c),
+            where: dict[str, Any] = {"path": path.name, "sheet": SHEET, "row": r,
+                                     "col": _column_name(c),
                      "item": item}
             if value is None or (isinstance(value, str) and not value.strip()):
                 values.append(None)
@@ -193,7 +194,8 @@ def set_cut(course: Course, form: str, worksheet: str | Path, *,
         raise CourseError("cut.invalid", count=len(problems),
                           problems="\n".join(f"  - {p}" for p in problems))
     total = sum(items.values())
-    judge_cuts = [100 * sum(items[i] * ratings[i][j] / 100 for i in items) / total
+    # every judge in ``used`` rated every item (an incomplete column is a problem above)
+    judge_cuts = [100 * sum(items[i] * cast(float, ratings[i][j]) / 100 for i in items) / total
                   for j in used]
     cut = sum(judge_cuts) / len(judge_cuts)
     se = None

@@ -238,7 +238,8 @@ class TemplateFiles(cache_static(TemplateStaticFileHandler)):  # type: ignore[mi
     def parse_url_path(self, path: str) -> str:
         if path.count("/") < 2:
             raise tornado.web.HTTPError(404)
-        return super().parse_url_path(path)
+        found: str = super().parse_url_path(path)
+        return found
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         _write_notice(self, status_code)

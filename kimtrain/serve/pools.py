@@ -36,7 +36,7 @@ def pools_config(paths: Iterable[str], size: int, sep: str | None = None) -> dic
     return config
 
 
-class PoolsByUrlPath(dict):
+class PoolsByUrlPath(dict[str, Any]):
     """A dict of pools whose keys are normalised by :func:`pool_key`."""
 
     def __getitem__(self, key: Any) -> Any:
@@ -61,7 +61,8 @@ class PoolKeyKernelManager(AsyncMappingKernelManager):
 
     @property
     def _pools(self) -> PoolsByUrlPath:
-        return self.__dict__.setdefault("_kimtrain_pools", PoolsByUrlPath())
+        pools: PoolsByUrlPath = self.__dict__.setdefault("_kimtrain_pools", PoolsByUrlPath())
+        return pools
 
     @_pools.setter
     def _pools(self, value: dict[str, Any]) -> None:

@@ -74,8 +74,8 @@ def _assessment_status(workshop: Workshop, served: ServedAssessment,
         except StoreError:
             sheet = None
         seen = presence.get(code)
-        has_answers = bool(sheet and sheet.answers)
-        started = seen.first_seen if seen else (sheet.created_at if has_answers else None)
+        started = (seen.first_seen if seen else
+                   sheet.created_at if sheet is not None and sheet.answers else None)
         person = roster.get(code)
         rows.append(ParticipantStatus(
             participant=code, nama=person.nama if person else "", kim=person.kim if person else "",
