@@ -42,7 +42,6 @@ SINGLE, MULTIPLE, TRUEFALSE, NUMERIC, TEXT, WRITTEN, ORDERING = (
 # Every type is a module in kimtrain/items; these names are read from there.
 ITEM_TYPES = items.names()
 AUTOGRADED_TYPES = tuple(kind.name for kind in items.all_types() if kind.autograded)
-CHOICE_TYPES = (SINGLE, MULTIPLE)
 
 
 def domain_name(code: str, lang: str | None = None) -> str:

@@ -144,7 +144,8 @@ class ItemType:
     def labels(self, lang: str) -> dict[str, str]:
         from kimtrain.i18n import t
 
-        return {key.rsplit(".", 1)[-1]: t(key, lang=lang) for key in self.label_keys}
+        labels = {key.rsplit(".", 1)[-1]: t(key, lang=lang) for key in self.label_keys}
+        return {"unknown_type": t("items.unknown_type", lang=lang), **labels}
 
     def __repr__(self) -> str:
         return f"<item type {self.name}>"
