@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ class _FileChecker:
         self.ids: list[tuple[str, int]] = []  # every well-formed id, with its line
         self.src = Located(data=None)
 
-    def issue(self, key: str, path: tuple = (), item: str | None = None,
+    def issue(self, key: str, path: tuple[Any, ...] = (), item: str | None = None,
               field: str | None = None, **params: Any) -> None:
         self.issues.append(
             BankIssue(file=self.display, key=key, params=params, item=item, field=field,
@@ -164,12 +164,13 @@ class _FileChecker:
         if len(self.issues) > start or kind is None or raw_id is None:
             return None
         return Item(
-            id=raw_id, type=kind, domain=domain, competency=competency, points=float(points),
-            stem=stem, explanation=explanation, en=en, file=self.display,
+            id=raw_id, type=kind, domain=str(domain), competency=str(competency),
+            points=float(points), stem=stem, explanation=explanation, en=en, file=self.display,
             line=self.src.line(*base) or 0, **fields,
         )
 
-    def text(self, raw: dict, name: str, bad, required: bool) -> str:
+    def text(self, raw: dict[str, Any], name: str, bad: Callable[..., None],
+             required: bool) -> str:
         value = raw.get(name)
         if value is None:
             if required:
@@ -180,7 +181,8 @@ class _FileChecker:
             return ""
         return value.strip()
 
-    def english(self, raw: dict, options: dict[str, str], bad) -> dict[str, Any]:
+    def english(self, raw: dict[str, Any], options: dict[str, str],
+                bad: Callable[..., None]) -> dict[str, Any]:
         en = raw.get("en")
         if en is None:
             return {}

@@ -28,7 +28,8 @@ from kimtrain import items
 from kimtrain.answers.values import is_blank
 from kimtrain.items import BLANK, CORRECT, INVALID, MANUAL, PARTIAL, WRONG
 
-__all__ = ["ItemScore", "score_item"]
+__all__ = ["BLANK", "CORRECT", "INVALID", "MANUAL", "PARTIAL", "STATUSES", "WRONG", "ItemScore",
+           "score_item"]
 
 # the statuses, re-exported for callers of this module
 STATUSES = (CORRECT, PARTIAL, WRONG, BLANK, MANUAL, INVALID)

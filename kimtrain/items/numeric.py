@@ -33,7 +33,7 @@ def format_number(value: float, lang: str = "id") -> str:
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
     if lang == "en":
         return text
-    return text.translate(str.maketrans({",": ".", ".": ","}))
+    return text.translate(str.maketrans(",.", ".,"))
 
 
 class Numeric(ItemType):
