@@ -1,19 +1,8 @@
-"""What a valid answer looks like, and how typed text and numbers are read.
+"""How typed text and numbers are read, and what counts as blank.
 
-Each item type checks its own answers (:mod:`kimtrain.items`); the shapes after
-:func:`normalise_response`:
-
-=========  ====================================  ==========================
-type       stored value                           blank
-=========  ====================================  ==========================
-single     option id, e.g. ``"B"``                ``None``
-multiple   option ids in option order, ``["A"]``  ``None`` (never ``[]``)
-truefalse  ``True`` (fakta/benar) / ``False``     ``None``
-numeric    the text as typed, e.g. ``"1.500"``    ``None``
-text       the text as typed, trimmed             ``None``
-written    the text as typed, trimmed             ``None``
-ordering   step ids as placed, ``["B", "A"]``     ``None`` (never ``[]``)
-=========  ====================================  ==========================
+Each item type checks its own answers and says their stored shape in its module
+(:mod:`kimtrain.items`); :func:`normalise_response` finds the type. A blank answer is
+stored as ``None`` (never ``[]`` or ``""``) for every type.
 """
 
 from __future__ import annotations

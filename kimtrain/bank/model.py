@@ -30,14 +30,13 @@ COMPETENCIES: dict[str, str] = {
     "A5": "aman", "A6": "aman", "A7": "aman",  # current harms
 }
 
-SINGLE, MULTIPLE, TRUEFALSE, NUMERIC, TEXT, WRITTEN, ORDERING = (
+SINGLE, MULTIPLE, TRUEFALSE, NUMERIC, TEXT, WRITTEN = (
     "single",
     "multiple",
     "truefalse",
     "numeric",
     "text",
     "written",
-    "ordering",
 )
 # Every type is a module in kimtrain/items; these names are read from there.
 ITEM_TYPES = items.names()
@@ -85,8 +84,8 @@ class Item:
     ``key`` depends on ``type``: an option id (single), a list of option ids
     (multiple), ``True``/``False`` (truefalse: ``True`` = the statement is a fact),
     a number (numeric), a list of accepted answers (text, also in ``accept``),
-    ``None`` (written; graded by hand against ``rubric``) or the option ids in the
-    right order (ordering). Each type's module in :mod:`kimtrain.items` says more.
+    ``None`` (written; graded by hand against ``rubric``); each type's module in
+    :mod:`kimtrain.items` says what its key is.
     """
 
     id: str

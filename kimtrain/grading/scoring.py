@@ -1,21 +1,8 @@
 """Scoring, as a pure function of an item's scoring spec and a stored response.
 
-Each type's rule lives in its module in :mod:`kimtrain.items` (also in
-assessments/README.md):
-
-* single — full points for the key, else 0.
-* multiple — "right minus wrong", each side as a share, floored at 0:
-  ``points × max(0, right chosen / right options − wrong chosen / wrong options)``.
-* truefalse — full points when the verdict matches the key (``True`` = fakta).
-* numeric — full points when ``|answer − key| ≤ tolerance``; the answer is read
-  the Indonesian way (``1.500`` = 1500, ``2,5`` = 2.5), see ``parse_number``.
-* text — full points when the normalised answer equals a normalised accepted
-  answer (case, accents, punctuation and spacing ignored).
-* written — no automatic points: a person grades it against the rubric.
-* ordering — ``points × pairs of steps in the right relative order / all pairs``.
-* blank — 0 for every type.
-
-An unknown type is an error (:class:`kimtrain.items.UnknownItemType`), not 0 points.
+Each type's rule is in its module in :mod:`kimtrain.items` (and, for trainers, in
+assessments/README.md); a blank answer scores 0 for every type. An unknown type is an
+error (:class:`kimtrain.items.UnknownItemType`), not 0 points.
 """
 
 from __future__ import annotations

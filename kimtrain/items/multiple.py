@@ -5,6 +5,8 @@ Partial credit "right minus wrong", each side as a share, floored at 0:
 Choosing every option therefore earns nothing (unless every option is right),
 however many keys the item has; with two keys of four this equals the older
 ``(right − wrong) / right options``.
+
+Answer: the chosen option ids in option order, e.g. ``["A", "C"]``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """``numeric``: a number typed the Indonesian way (isian angka).
 
 Full points when ``|answer − key| ≤ tolerance``; ``1.500`` is 1500 and ``2,5`` is
-2.5 (see :func:`kimtrain.answers.values.parse_number`). The answer is stored as typed.
+2.5 (see :func:`kimtrain.answers.values.parse_number`).
+
+Answer: the text as typed, e.g. ``"1.500"``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""``single``: one option is right (pilihan ganda). Full points for the key, else 0."""
+"""``single``: one option is right (pilihan ganda). Full points for the key, else 0.
+
+Answer: the option id, e.g. ``"B"``.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
 """``text``: a short typed answer (isian singkat). Full points when the normalised
 answer equals a normalised accepted answer (case, accents, punctuation and spacing
-ignored)."""
+ignored).
+
+Answer: the text as typed, trimmed.
+"""
 
 from __future__ import annotations
 

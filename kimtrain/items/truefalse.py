@@ -1,5 +1,8 @@
 """``truefalse``: a statement judged *fakta*/*hoaks* (in a discernment set) or
-*benar*/*salah*. Full points when the verdict matches the key (``True`` = fakta)."""
+*benar*/*salah*. Full points when the verdict matches the key (``True`` = fakta).
+
+Answer: ``True`` (fakta/benar) or ``False`` (hoaks/salah).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """``written``: a written task (tugas tertulis) graded by a person in nbgrader's
-formgrader against the item's rubric; no automatic points."""
+formgrader against the item's rubric; no automatic points.
+
+Answer: the text as typed, trimmed.
+"""
 
 from __future__ import annotations
 
