@@ -27,7 +27,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from kimtrain import __version__
 from kimtrain.assessment.blueprint import Blueprint
 from kimtrain.assessment.manifest import FORMAT, MANIFEST
-from kimtrain.bank.model import WRITTEN, Item
+from kimtrain.bank.model import Item
 from kimtrain.errors import CourseError
 from kimtrain.i18n import get_language, t
 
@@ -119,7 +119,7 @@ def notebook_for(blueprint: Blueprint, items: list[Item], lang: str) -> nbformat
                       "editable": False, "deletable": False,
                       "jupyter": {"source_hidden": True}, "tags": [f"kimtrain-{item.domain}"]},
         ))
-        if item.type == WRITTEN:
+        if not item.autograded:  # a person grades it in formgrader
             cells.append(new_markdown_cell(
                 written_placeholder(lang),
                 metadata={"nbgrader": _nbgrader(ids["answer"], locked=False, solution=True,

@@ -36,6 +36,14 @@ class ItemFeedback:
     explanation: str = ""  # only when revealed
     option_feedback: str = ""  # only when revealed: the note on the chosen option
     labels: list[str] = field(default_factory=list)
+    unit: str = ""
+
+    @property
+    def autograded(self) -> bool:
+        """Scored by kimtrain, not by a person (:mod:`kimtrain.items`)."""
+        from kimtrain.items import get
+
+        return get(self.type, self.item).autograded
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,6 +128,7 @@ def collect_feedback(course: Course, assessment: str, *, reveal: bool = False,
     from kimtrain.course.gradebook import cell_scores
     from kimtrain.course.roster import load_roster
     from kimtrain.grading.results import read_results
+    from kimtrain.items import get as get_type
 
     manifest = load_manifest(course.folder("source", assessment), assessment)
     public = [localize(i, lang) for i in manifest["items"]]
@@ -138,7 +147,8 @@ def collect_feedback(course: Course, assessment: str, *, reveal: bool = False,
         for number, item in enumerate(public, 1):
             cell = scores[participant].get(item["id"])
             response = responses.get((participant, item["id"]))
-            if response is None and item["type"] == "written":
+            kind = get_type(item["type"], item["id"])
+            if response is None and not kind.autograded:
                 response = _written_answer(course, assessment, participant, item["id"])
             points = None if cell is None or cell.needs_manual else cell.score
             max_points = float(cell.max_points if cell else item["points"])
@@ -147,14 +157,14 @@ def collect_feedback(course: Course, assessment: str, *, reveal: bool = False,
             if source is not None:
                 texts = source.localized(lang)
                 chosen = response if isinstance(response, str) else ""
-                extra = {"key": source.key if source.type != "text" else list(source.accept),
+                extra = {"key": source.kind.key_answer(source),
                          "explanation": texts["explanation"],
                          "option_feedback": texts["feedback"].get(chosen, "")}
             items.append(ItemFeedback(
                 number, item["id"], item["type"], item["domain"], item["competency"],
                 item["stem"], item.get("options", []), response, points, max_points,
                 _verdict(points, max_points, response), labels=item.get("labels", []),
-                **extra))
+                unit=item.get("unit", ""), **extra))
         pages.append(ParticipantFeedback(assessment, title, participant,
                                          names.get(participant, ""), items, reveal))
     return pages

@@ -25,7 +25,8 @@ from typing import Any
 
 from kimtrain.course.layout import Course
 from kimtrain.feedback.data import ItemFeedback, ParticipantFeedback
-from kimtrain.i18n import t
+from kimtrain.i18n import get_language, t
+from kimtrain.items import answer_text
 
 __all__ = ["render_page", "write_feedback"]
 
@@ -73,15 +74,9 @@ def _text(value: str) -> str:
 def _answer_text(item: ItemFeedback, value: Any) -> str:
     if value is None or value == [] or value == "":
         return t("feedback.no_answer")
-    options = {k: v for k, v in item.options}
-    if item.type in ("single", "multiple"):
-        chosen = value if isinstance(value, list) else [value]
-        return "; ".join(f"{c}. {options.get(c, '?')}" for c in chosen)
-    if item.type == "truefalse" and isinstance(value, bool) and len(item.labels) == 2:
-        return item.labels[0 if value else 1]
-    if isinstance(value, list):
-        return " / ".join(str(v) for v in value)
-    return str(value)
+    public = {"id": item.item, "type": item.type, "options": item.options,
+              "labels": item.labels, **({"unit": item.unit} if item.unit else {})}
+    return answer_text(public, value, get_language())
 
 
 def _percent(got: float, total: float) -> int:
@@ -111,14 +106,14 @@ def _item(item: ItemFeedback, revealed: bool) -> str:
         f'<span class="v {item.verdict}">{html.escape(t(f"feedback.verdict.{item.verdict}"))}'
         f"</span></div>",
         f'<div class="stem">{_text(item.stem)}</div>',
-        f'<div class="answer{" written" if item.type == "written" else ""}">'
+        f'<div class="answer{"" if item.autograded else " written"}">'
         f'<em>{html.escape(t("feedback.your_answer"))}:</em> '
         f"{html.escape(_answer_text(item, item.response))}</div>",
         f'<div class="muted">{html.escape(t("feedback.points", points=points, max=format_points(item.max_points)))}</div>',  # noqa: E501
     ]
     if item.verdict == "partial":
         parts.append(_partial_note(item))
-    if revealed and item.type != "written" and item.key is not None:
+    if revealed and item.key is not None:
         parts.append(f'<div class="answer"><em>{html.escape(t("feedback.key"))}:</em> '
                      f"{html.escape(_answer_text(item, item.key))}</div>")
     if revealed and item.option_feedback and item.verdict != "correct":

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kimtrain import items
 from kimtrain.answers.store import AnswerSheet, AnswerStore, FileAnswerStore, participant_id
 from kimtrain.answers.values import normalise_response
 from kimtrain.assessment.manifest import load_manifest, localize
@@ -236,6 +237,7 @@ class Assessment:
             "code", "placeholder", "you", "ask", "check", "submit", "submit_anyway",
             "submit_hint", "pin", "pin_placeholder", "ask_pin", "not_saved", "reload", "saving")}
         if item is not None:
+            labels.update(items.get(item["type"], item["id"]).labels(lang))
             labels["number"] = t("widget.number", lang=lang,
                                  number=self.order.index(item["id"]) + 1, total=len(self.order))
             labels["points"] = t("widget.points", lang=lang, points=f"{item['points']:g}")
@@ -385,16 +387,8 @@ class Assessment:
         value = None
         if self.participant:
             value = self.store.load(self.name, self.participant).value(item["id"])
-        if value is None:
-            shown = t("widget.static.blank", lang=self.lang)
-        elif item["type"] in ("single", "multiple"):
-            options = dict(item.get("options", []))
-            chosen = value if isinstance(value, list) else [value]
-            shown = "; ".join(f"{c}. {options.get(c, '?')}" for c in chosen)
-        elif item["type"] == "truefalse":
-            shown = item["labels"][0 if value else 1]
-        else:
-            shown = str(value)
+        shown = (t("widget.static.blank", lang=self.lang) if value is None
+                 else items.answer_text(item, value, self.lang))
         number = self.order.index(item["id"]) + 1
         return (
             f'<div class="kimtrain-static" data-item="{html.escape(item["id"])}">'
