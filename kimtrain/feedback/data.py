@@ -9,9 +9,9 @@ is read from hidden test cells, so no test code can reach a page.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 import functools
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kimtrain.course.layout import Course

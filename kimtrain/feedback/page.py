@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from kimtrain.course.layout import Course

@@ -147,7 +147,8 @@ def equating_tables(equated: EquatedGain | None, lang: str | None) -> list[Table
     return [summary, calibration]
 
 
-def group_gain_table(equated: EquatedGain | None, frame: pd.DataFrame, lang: str | None) -> Table | None:
+def group_gain_table(equated: EquatedGain | None, frame: pd.DataFrame,
+                     lang: str | None) -> Table | None:
     """The equated gain of the cohort, each KIM group and each kecamatan: mean of each
     pair's equated post − pre with a t-based 95 % interval (the linking error of the
     cohort's bootstrap is not added here); groups under the minimum size are hidden."""

@@ -15,7 +15,6 @@ Every chart is horizontal bars with one row per label, so labels never overlap.
 from __future__ import annotations
 
 import io
-
 from typing import TYPE_CHECKING
 
 import numpy as np

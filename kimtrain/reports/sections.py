@@ -348,7 +348,8 @@ def context_table(lang: str | None) -> Table:
         _col("note", lang=lang)], rows, note=t("report.note.context", lang=lang))
 
 
-def follow_up(table: Table, frame: pd.DataFrame, pseudonym: Pseudonyms, forms: dict[str, FormAnalysis],
+def follow_up(table: Table, frame: pd.DataFrame, pseudonym: Pseudonyms,
+              forms: dict[str, FormAnalysis],
               cut: float | dict[str, float], lang: str | None) -> Table:
     """Participants who need a follow-up — below the cut on the latest test they took, or
     missing the post-test — lowest first, with the reason (pseudonyms only)."""
