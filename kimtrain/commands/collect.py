@@ -23,7 +23,7 @@ def collect(args: argparse.Namespace) -> int:
             Nbgrader(course).collect(args.name)
         else:  # Windows: no exchange; the workshop server's hand-ins are the submissions
             _sweep_served(course.root, args.name)
-        submitted = sorted(p.parent.name for p in course.root.glob(f"submitted/*/{args.name}"))
+        submitted = course.submitted_participants(args.name)
         key = "collect.exchange.done" if exchange_available() else "windows.collect.no_exchange"
         say(t(key, name=args.name, count=len(submitted)))
         return 0

@@ -17,7 +17,7 @@ def release(args: argparse.Namespace) -> int:
                                         regenerate=args.regenerate)
     if folder is None and not exchange_available():
         say(t("windows.release.no_exchange", name=args.name,
-              path=str(course.folder("release", args.name))))
+              path=str(course.release_dir(args.name))))
     elif folder is None:
         say(t("release.exchange", name=args.name, course_id=course.course_id))
     else:

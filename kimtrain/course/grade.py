@@ -87,8 +87,7 @@ class GradeSummary:
 def _participants(course: Course, assessment: str) -> tuple[list[str], list[str]]:
     from kimtrain.course.roster import load_roster
 
-    submitted = sorted(p.parent.name for p in course.root.glob(f"submitted/*/{assessment}")
-                       if p.is_dir())
+    submitted = course.submitted_participants(assessment)
     missing = sorted({p.id for p in load_roster(course)} - set(submitted))
     return submitted, missing
 
@@ -188,7 +187,7 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
     from kimtrain.grading.screen import screen_submission as screen
 
     start = time.perf_counter()
-    released = course.folder("release", assessment) / f"{assessment}.ipynb"
+    released = course.release_dir(assessment) / f"{assessment}.ipynb"
     if not released.is_file():
         raise CourseError("grade.not_generated", assessment=assessment)
     reference = reference_cells(released)
@@ -198,7 +197,7 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
     ready: list[str] = []
     done = 0
     for participant in submitted:
-        folder = course.folder("submitted", participant, assessment)
+        folder = course.submitted_dir(participant, assessment)
         flags = screen(folder, assessment, participant, reference)
         outcomes[participant] = ParticipantOutcome(participant, GRADED, flags)
         if any(f.fatal for f in flags):
@@ -217,8 +216,7 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
         else:
             if "Skipping existing assignment" in log:
                 outcome.status = UNCHANGED
-            graded = course.folder("autograded", participant, assessment,
-                                   f"{assessment}.ipynb")
+            graded = course.autograded_dir(participant, assessment) / f"{assessment}.ipynb"
             outcome.mode, after = after_grading(graded)
             outcome.flags.extend(after)
         done += 1
@@ -229,7 +227,7 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
         if outcome is not None and outcome.status != NOT_GRADED:
             outcome.score, outcome.max_points = row.score, row.max_points
             outcome.pending = row.pending
-    from kimtrain.course.handin import load_refusals
+    from kimtrain.handin import load_refusals
 
     refusals = load_refusals(course.root, assessment)
     result = list(outcomes.values())

@@ -84,7 +84,7 @@ def cell_scores(course: Course, assessment: str) -> list[CellScore]:
 def participant_scores(course: Course, assessment: str) -> list[ParticipantScore]:
     """Totals and per-domain sums for each participant, over the items graded so far;
     items waiting for manual grading are counted apart (``pending``)."""
-    manifest = load_manifest(course.folder("source", assessment), assessment)
+    manifest = load_manifest(course.source_dir(assessment), assessment)
     domain_of = {item["id"]: item["domain"] for item in manifest["items"]}
     by_participant: dict[str, ParticipantScore] = {}
     for cell in cell_scores(course, assessment):

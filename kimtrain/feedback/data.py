@@ -119,7 +119,7 @@ def collect_feedback(course: Course, assessment: str, *, reveal: bool = False,
     from kimtrain.course.roster import load_roster
     from kimtrain.grading.results import read_results
 
-    manifest = load_manifest(course.folder("source", assessment), assessment)
+    manifest = load_manifest(course.source_dir(assessment), assessment)
     public = [localize(i, lang) for i in manifest["items"]]
     title = (manifest.get("en", {}).get("title") if lang == "en" else None) \
         or manifest.get("title", assessment)
@@ -162,7 +162,7 @@ def _written_answer(course: Course, assessment: str, participant: str, item: str
     from kimtrain.answers.store import FileAnswerStore
     from kimtrain.errors import KimtrainError
 
-    store = FileAnswerStore(course.folder("autograded", participant, assessment))
+    store = FileAnswerStore(course.autograded_dir(participant, assessment))
     try:
         return store.load(assessment, participant).value(item)
     except KimtrainError:

@@ -252,7 +252,7 @@ def write_feedback(course: Course, assessment: str, *, reveal: bool = False,
     before_title = ""
     if previous:
         before = _previous_totals(course, previous)
-        before_title = str(load_manifest(course.folder("source", previous), previous)
+        before_title = str(load_manifest(course.source_dir(previous), previous)
                            .get("title") or previous)
     written = []
     for page in collect_feedback(course, assessment, reveal=reveal, lang=lang):
@@ -260,7 +260,7 @@ def write_feedback(course: Course, assessment: str, *, reveal: bool = False,
         if page.participant in before:
             page.previous, page.previous_title = before[page.participant], before_title
         document = render_page(page, lang).encode("utf-8")
-        path = course.folder("feedback", page.participant, assessment, f"{assessment}.html")
+        path = course.feedback_dir(page.participant, assessment) / f"{assessment}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, document)
         send = course.root / SEND_FOLDER / assessment / f"{assessment}-{page.participant}.html"

@@ -154,7 +154,7 @@ def _item_info(raw: dict[str, Any]) -> ItemInfo:
 def load_form(course: Course, name: str) -> FormData:
     """Everything a report needs about one assessment of ``course``."""
     cells = _cell_frame(course, name)
-    manifest = load_manifest(course.folder("source", name), name)
+    manifest = load_manifest(course.source_dir(name), name)
     items = [_item_info(raw) for raw in manifest["items"]]
     known = {item.id for item in items}
     extra = cells.drop_duplicates("item")

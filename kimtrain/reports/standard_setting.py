@@ -71,7 +71,7 @@ def _path(course: Course, form: str) -> Path:
 
 
 def _items(course: Course, form: str) -> list[dict[str, Any]]:
-    return load_manifest(course.folder("source", form), form)["items"]
+    return load_manifest(course.source_dir(form), form)["items"]
 
 
 def write_worksheet(course: Course, form: str, out: str | Path, *, judges: int = 5,

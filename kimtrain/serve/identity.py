@@ -196,10 +196,10 @@ def check_code_pin(course_root: str | Path, code: str, pin: str, *, client: str,
     roster was imported).
     """
     if roster is None:
-        from kimtrain.course.layout import Course
+        from kimtrain.course.layout import open_course
         from kimtrain.course.roster import load_roster
 
-        roster = load_roster(Course(Path(course_root), ""))
+        roster = load_roster(open_course(course_root))
     people = {p.id.upper(): p for p in roster}
     if not people:
         return None

@@ -13,8 +13,8 @@ from typing import Any
 from kimtrain.answers.store import FileAnswerStore
 from kimtrain.course.roster import Participant, load_roster
 from kimtrain.errors import StoreError
+from kimtrain.handin import submitted_folder
 from kimtrain.serve.records import read_presence
-from kimtrain.serve.submission import submitted_folder
 from kimtrain.serve.workshop import ServedAssessment, Workshop
 
 __all__ = ["AssessmentStatus", "ParticipantStatus", "workshop_status"]

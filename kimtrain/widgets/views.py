@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from kimtrain.context import current
 from kimtrain.widgets.guard import install, report_failure
 
 __all__ = ["CheckWidget", "IdentityWidget", "ItemWidget", "SubmitWidget", "asset_url"]
@@ -64,7 +64,7 @@ def asset_url(name: str) -> str:
 
 
 def _front_end() -> tuple[str | Path, str | Path]:
-    if os.environ.get("KIMTRAIN_SERVER") != "1":
+    if not current().served:
         return STATIC / "kimtrain.js", STATIC / "kimtrain.css"
     return _LOADER % {"js": json.dumps(asset_url("kimtrain.js")),
                       "css": json.dumps(asset_url("kimtrain.css"))}, ""
@@ -183,5 +183,5 @@ def _token(content: Any) -> str:
 
 # A kernel of `kimtrain serve` (assessments and practice modules alike) accepts from the
 # page only what these widgets need; see kimtrain.widgets.guard.
-if os.environ.get("KIMTRAIN_SERVER") and not os.environ.get("NBGRADER_EXECUTION"):
+if current().served and not current().in_grading:
     install()
