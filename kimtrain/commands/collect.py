@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import format_table, say
 from kimtrain.i18n import t
 
@@ -54,6 +55,6 @@ def _sweep_served(course_root: Path, name: str) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("collect", help=t("cli.collect"), description=t("cli.collect"))
     parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--from", dest="source", metavar="DIR", help=t("cli.collect.from"))
     parser.set_defaults(func=collect)

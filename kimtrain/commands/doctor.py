@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.i18n import t
 
@@ -36,6 +37,6 @@ def doctor(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("doctor", help=t("cli.doctor"), description=t("cli.doctor"))
-    parser.add_argument("--course", default=".", help=t("cli.doctor.course"))
+    add_course_option(parser, "cli.doctor.course")
     parser.add_argument("--port", type=int, default=8866, help=t("cli.serve.port"))
     parser.set_defaults(func=doctor)

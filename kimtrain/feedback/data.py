@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kimtrain.course.layout import Course
+from kimtrain.defaults import DEFAULT_CUT
 
 __all__ = ["ItemFeedback", "ParticipantFeedback", "collect_feedback"]
 
@@ -47,7 +48,7 @@ class ParticipantFeedback:
     name: str
     items: list[ItemFeedback]
     revealed: bool
-    cut: float = 70.0  # the cut score, percent
+    cut: float = DEFAULT_CUT  # the cut score, percent
     previous: tuple[float, float] | None = None  # (points, max) on the pre-test
     previous_title: str = ""
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kimtrain.course.layout import Course
+from kimtrain.defaults import DEFAULT_CUT
 from kimtrain.feedback.data import ItemFeedback, ParticipantFeedback
 from kimtrain.i18n import t
 
@@ -239,7 +240,7 @@ def _previous_totals(course: Course, assessment: str) -> dict[str, tuple[float, 
 
 
 def write_feedback(course: Course, assessment: str, *, reveal: bool = False,
-                   lang: str = "id", cut: float = 70.0,
+                   lang: str = "id", cut: float = DEFAULT_CUT,
                    previous: str | None = None) -> list[Path]:
     """Write every participant's page; return the paths of the copies to send
     (``umpan-balik/<NAME>/<NAME>-<ID>.html``). ``previous`` names the pre-test whose
