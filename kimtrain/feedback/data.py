@@ -14,6 +14,7 @@ from typing import Any
 
 from kimtrain.course.layout import Course
 from kimtrain.defaults import DEFAULT_CUT
+from kimtrain.itemshape import PublicItem
 
 __all__ = ["ItemFeedback", "ParticipantFeedback", "collect_feedback"]
 
@@ -149,8 +150,9 @@ def collect_feedback(course: Course, assessment: str, *, reveal: bool = False,
                 extra = {"key": source.key if source.type != "text" else list(source.accept),
                          "explanation": texts["explanation"],
                          "option_feedback": texts["feedback"].get(chosen, "")}
+            shape = PublicItem.from_manifest(item)
             items.append(ItemFeedback(
-                number, item["id"], item["type"], item["domain"], item["competency"],
+                number, shape.id, shape.type, shape.domain, shape.competency,
                 item["stem"], item.get("options", []), response, points, max_points,
                 _verdict(points, max_points, response), labels=item.get("labels", []),
                 **extra))

@@ -23,19 +23,12 @@ from kimtrain.course.gradebook import read_grades
 from kimtrain.course.layout import Course
 from kimtrain.gradeids import GRADED_PREFIXES
 from kimtrain.grading.results import result_rows
+from kimtrain.itemshape import PublicItem
 
 __all__ = ["FormData", "ItemInfo", "gradebook_cells", "load_form"]
 
-@dataclass(frozen=True)
-class ItemInfo:
-    id: str
-    type: str
-    domain: str
-    competency: str
-    points: float
-    options: tuple[tuple[str, str], ...] = ()
-    discernment_set: str = ""
-    labels: tuple[str, str] = ()  # type: ignore[assignment]
+# The typed public item (kimtrain.itemshape), under the name the reports have used.
+ItemInfo = PublicItem
 
 
 RESULT_COLUMNS = ["participant", "item", "response", "status"]
@@ -95,13 +88,7 @@ def gradebook_cells(course: Course, assessment: str) -> list[tuple[str, str, flo
 
 
 def _item_info(raw: dict[str, Any]) -> ItemInfo:
-    return ItemInfo(
-        id=raw["id"], type=raw.get("type", ""), domain=raw.get("domain", ""),
-        competency=raw.get("competency", ""), points=float(raw.get("points", 0)),
-        options=tuple((str(k), str(v)) for k, v in raw.get("options") or ()),
-        discernment_set=raw.get("discernment_set", "") or "",
-        labels=tuple(raw.get("labels") or ()),  # type: ignore[arg-type]
-    )
+    return PublicItem.from_manifest(raw)
 
 
 def load_form(course: Course, name: str) -> FormData:
