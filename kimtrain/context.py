@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["COURSE", "GRADING", "HOST", "HUB_USER", "KIRIM", "LANG", "PARTICIPANT", "SERVER",
-           "SERVER_HOST", "Kirim", "SessionContext", "configure", "current",
+           "SERVER_HOST", "VARIABLES", "Kirim", "SessionContext", "configure", "current",
            "environment_language", "from_environment", "host_hook", "kernel_environment"]
 
 SERVER = "KIMTRAIN_SERVER"
@@ -50,6 +50,9 @@ GRADING = "NBGRADER_EXECUTION"
 
 # The workshop server's hooks: identity check, presence, hand-in (kimtrain.serve.kernel).
 SERVER_HOST = "kimtrain.serve.kernel:attach"
+
+# Every variable above: what a fresh process (a test, a kernel for another purpose) clears.
+VARIABLES = (SERVER, COURSE, HOST, PARTICIPANT, HUB_USER, KIRIM, LANG, GRADING)
 
 _OFF = ("off", "0", "no", "tidak")
 

@@ -129,7 +129,8 @@ def parse_timestamp(text: str) -> datetime:
         return datetime.fromisoformat(text)
     from dateutil.parser import parse
 
-    return parse(text)
+    moment: datetime = parse(text)
+    return moment
 
 
 def _fsync_dir(path: Path) -> None:

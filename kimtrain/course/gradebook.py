@@ -14,7 +14,7 @@ real graded course. The reports (:mod:`kimtrain.reports.data`) read the same row
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from kimtrain.assessment.manifest import load_manifest
 from kimtrain.course.layout import Course
@@ -69,7 +69,8 @@ def read_grades(course: Course, assessment: str) -> list[GradeRow]:
                 raise CourseError("gradebook.no_assessment", assessment=assessment)
             result = conn.execute(text(_QUERY), params)
             cursor = getattr(result, "cursor", None)
-            rows: list[GradeRow] = cursor.fetchall() if cursor is not None else result.all()
+            rows = cast("list[GradeRow]",
+                        cursor.fetchall() if cursor is not None else result.all())
     except CourseError:
         raise
     except Exception as exc:  # sqlalchemy.exc.* (a missing or locked database)

@@ -45,7 +45,7 @@ def pools_config(paths: Iterable[str], size: int, sep: str | None = None) -> dic
     return config
 
 
-class PoolsByUrlPath(dict):
+class PoolsByUrlPath(dict[Any, Any]):
     """A dict of pools whose keys are normalised by :func:`pool_key`."""
 
     def __getitem__(self, key: Any) -> Any:
@@ -70,8 +70,9 @@ class ContextKernelManager(AsyncMappingKernelManager):
 
     kernel_context = AnyTrait(None, config=True, help="The SessionContext of every kernel.")
 
-    async def start_kernel(self, *, kernel_name: str | None = None, path: Any = None,
-                           **kwargs: Any) -> str:
+    # jupyter_client's stubs declare the synchronous signature; this manager is async
+    async def start_kernel(  # type: ignore[override]
+            self, *, kernel_name: str | None = None, path: Any = None, **kwargs: Any) -> str:
         if self.kernel_context is not None:
             kwargs["env"] = kernel_environment(kwargs.get("env") or os.environ,
                                                self.kernel_context)
