@@ -21,8 +21,8 @@ from kimtrain.course.layout import Course
 from kimtrain.errors import CourseError
 from kimtrain.gradeids import item_of
 
-__all__ = ["CellScore", "GradeRow", "ParticipantScore", "cell_scores", "participant_scores",
-           "read_grades"]
+__all__ = ["CellScore", "GradeRow", "ParticipantScore", "assessment_names", "cell_scores",
+           "participant_scores", "read_grades"]
 
 # (participant, grade id, score, needs manual grading, max score) as the driver gives it
 GradeRow = tuple[str, str, float, Any, float]
@@ -49,6 +49,25 @@ def _readonly_url(db_url: str) -> tuple[str, dict[str, Any]]:
         path = db_url[len("sqlite:///"):]
         return f"sqlite:///file:{path}?mode=ro&uri=true", {}
     return db_url, {}
+
+
+def assessment_names(course: Course, *, graded_only: bool = False) -> list[str]:
+    """The assessments the gradebook knows (``graded_only``: with at least one
+    submission), in name order. Errors of the database are raised as SQLAlchemy's."""
+    from sqlalchemy import create_engine, text
+
+    url, options = _readonly_url(course.db_url)
+    engine = create_engine(url, **options)
+    query = ("SELECT DISTINCT assignment.name FROM assignment JOIN submitted_assignment "
+             "ON submitted_assignment.assignment_id = assignment.id "
+             "WHERE assignment.course_id = :course" if graded_only else
+             "SELECT name FROM assignment WHERE course_id = :course")
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(query), {"course": course.course_id}).all()
+    finally:
+        engine.dispose()
+    return sorted(str(r[0]) for r in rows)
 
 
 def read_grades(course: Course, assessment: str) -> list[GradeRow]:
