@@ -21,7 +21,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kimtrain"
 LAYERS = ["widgets", "grading", "course", "serve"]
-BELOW_ALL = ["context.py", "handin.py", "answers", "errors.py", "i18n", "oscompat.py"]
+BELOW_ALL = ["context.py", "handin.py", "gradeids.py", "defaults.py", "itemshape.py", "answers",
+             "errors.py", "i18n", "oscompat.py"]
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:
