@@ -99,7 +99,7 @@ def _simulate(course: Course, name: str, roster: list[Participant], abilities: l
     build_assessment(blueprint, course.root)
     progress(t("windows.demo.step.generate"))
     Nbgrader(course).generate(name)
-    released = course.folder("release", name)
+    released = course.release_dir(name)
     items = {item.id: item for item in blueprint.items}
     for index, (person, ability) in enumerate(zip(roster, abilities, strict=True)):
         pid = person.id

@@ -9,6 +9,7 @@
     │   └── RosterError           a participant list (row and column of each problem)
     ├── AnswerError               an answer that does not fit its item
     ├── StoreError                the answer store cannot be read or written
+    ├── SubmittedAlready          an answer after "Kirim" (the sheet is locked)
     ├── CourseError               a course folder that is missing or malformed
     └── NbgraderError             an nbgrader step that failed (its log attached)
 
@@ -35,6 +36,7 @@ __all__ = [
     "NbgraderError",
     "RosterError",
     "StoreError",
+    "SubmittedAlready",
 ]
 
 
@@ -148,3 +150,9 @@ class NbgraderError(KimtrainError):
     def __init__(self, key: str | None = None, log: str = "", **params: Any) -> None:
         self.log = log
         super().__init__(key, **params)
+
+
+class SubmittedAlready(KimtrainError):
+    """The participant has sent the sheet ("Kirim"); its answers are locked."""
+
+    key = "widget.already_submitted"

@@ -70,7 +70,7 @@ def test_the_widget_code_is_served_once_with_a_content_version(server):
 
 
 def test_each_widget_carries_a_loader_not_the_code(server):
-    from kimtrain.serve.client import ServedPage
+    from .served_client import ServedPage
 
     _course, process = server
     code = module_source("kimtrain.js")

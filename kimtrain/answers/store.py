@@ -28,11 +28,14 @@ from kimtrain.errors import AnswerError, StoreError
 from kimtrain.oscompat import RETRY_DELAYS, replace_with_retry
 
 __all__ = [
+    "SHEET_GLOB",
+    "SHEET_PREFIX",
     "Answer",
     "AnswerSheet",
     "AnswerStore",
     "FileAnswerStore",
     "MemoryAnswerStore",
+    "is_sheet",
     "participant_id",
     "sheet_filename",
 ]
@@ -57,8 +60,18 @@ def assessment_id(name: str) -> str:
     return name
 
 
+SHEET_PREFIX = "jawaban__"
+SHEET_GLOB = f"{SHEET_PREFIX}*"  # every answer sheet, of any assessment
+
+
 def sheet_filename(assessment: str, participant: str) -> str:
-    return f"jawaban__{assessment_id(assessment)}__{participant_id(participant)}.json"
+    """``jawaban__<assessment>__<PARTICIPANT>.json``: the one place this name is made."""
+    return f"{SHEET_PREFIX}{assessment_id(assessment)}__{participant_id(participant)}.json"
+
+
+def is_sheet(name: str) -> bool:
+    """Whether a file name is an answer sheet's (any assessment, any participant)."""
+    return name.startswith(SHEET_PREFIX)
 
 
 def _now() -> str:
@@ -204,7 +217,7 @@ class FileAnswerStore:
         return sheet
 
     def participants(self, assessment: str) -> list[str]:
-        prefix = f"jawaban__{assessment_id(assessment)}__"
+        prefix = f"{SHEET_PREFIX}{assessment_id(assessment)}__"
         return sorted(
             p.name[len(prefix):-len(".json")] for p in self.directory.glob(f"{prefix}*.json")
         )

@@ -24,7 +24,7 @@ from typing import Any, cast
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from kimtrain import __version__
+from kimtrain import __version__, gradeids
 from kimtrain.assessment.blueprint import Blueprint
 from kimtrain.assessment.manifest import FORMAT, MANIFEST
 from kimtrain.bank.model import Item
@@ -38,8 +38,8 @@ SCHEMA_VERSION = 3
 
 def grade_ids(item_id: str) -> dict[str, str]:
     """The nbgrader grade ids of an item's cells."""
-    return {"widget": f"soal_{item_id}", "grade": f"nilai_{item_id}",
-            "answer": f"jawaban_{item_id}"}
+    return {"widget": gradeids.widget_id(item_id), "grade": gradeids.grade_id(item_id),
+            "answer": gradeids.answer_id(item_id)}
 
 
 def written_placeholder(lang: str | None = None) -> str:

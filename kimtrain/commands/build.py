@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import format_points, say
 from kimtrain.errors import KimtrainError
 from kimtrain.i18n import t
@@ -58,7 +59,7 @@ def _record_orders(course: Course, name: str, pair: str) -> None:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("build", help=t("cli.build"), description=t("cli.build"))
     parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--blueprint", help=t("cli.build.blueprint"))
     parser.add_argument("--force", action="store_true", help=t("cli.build.force"))
     parser.set_defaults(func=build)

@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.errors import KimtrainError
 from kimtrain.i18n import t
@@ -45,7 +46,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--form", default="posttest", metavar="NAME",
                         help=t("cli.certificates.form"))
     parser.add_argument("--out", default="sertifikat", help=t("cli.certificates.out"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--cut", type=float, default=None, help=t("cli.report.cut"))
     parser.add_argument("--date", metavar="YYYY-MM-DD", help=t("cli.certificates.date"))
     parser.set_defaults(func=certificates)

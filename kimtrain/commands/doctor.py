@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.i18n import t
 
@@ -41,6 +42,6 @@ def doctor(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("doctor", help=t("cli.doctor"), description=t("cli.doctor"))
-    parser.add_argument("--course", default=".", help=t("cli.doctor.course"))
+    add_course_option(parser, "cli.doctor.course")
     parser.add_argument("--port", type=int, default=8866, help=t("cli.serve.port"))
     parser.set_defaults(func=doctor)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import format_points, format_table, say
 from kimtrain.i18n import t
 from kimtrain.i18n.formats import seconds
@@ -70,7 +71,7 @@ def grade(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("grade", help=t("cli.grade"), description=t("cli.grade"))
     parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--force", action="store_true", help=t("cli.grade.force"))
     parser.add_argument("--quiet", action="store_true", help=t("cli.grade.quiet"))
     parser.add_argument("--jobs", type=int, default=None, metavar="N", help=t("cli.grade.jobs"))

@@ -7,6 +7,7 @@ import os
 import shlex
 
 from kimtrain.commands._output import say
+from kimtrain.context import LANG
 from kimtrain.i18n import get_language, t
 
 
@@ -32,7 +33,7 @@ def lab(args: argparse.Namespace) -> int:
 
     disable_quickedit()  # Windows: a click in this console would pause JupyterLab
     # The kernels inherit the language, so practice feedback matches the interface.
-    env = {**os.environ, "KIMTRAIN_LANG": lang}
+    env = {**os.environ, LANG: lang}
     return subprocess.call(command, cwd=workspace.path, env=env)
 
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.i18n import t
 
@@ -59,7 +60,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--pre", metavar="NAME", help=t("cli.report.pre"))
     parser.add_argument("--post", metavar="NAME", help=t("cli.report.post"))
     parser.add_argument("--out", default="laporan", help=t("cli.report.out"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--cut", type=float, default=None, help=t("cli.report.cut"))
     parser.add_argument("--names", action="store_true", help=t("cli.report.names"))
     parser.add_argument("--internal", action="store_true", help=t("results.cli.internal"))

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kimtrain.course.layout import Course
+from kimtrain.defaults import DEFAULT_CUT
+from kimtrain.itemshape import PublicItem
 
 __all__ = ["ItemFeedback", "ParticipantFeedback", "collect_feedback"]
 
@@ -57,7 +59,7 @@ class ParticipantFeedback:
     name: str
     items: list[ItemFeedback]
     revealed: bool
-    cut: float = 70.0  # the cut score, percent
+    cut: float = DEFAULT_CUT  # the cut score, percent
     previous: tuple[float, float] | None = None  # (points, max) on the pre-test
     previous_title: str = ""
 
@@ -130,7 +132,7 @@ def collect_feedback(course: Course, assessment: str, *, reveal: bool = False,
     from kimtrain.grading.results import read_results
     from kimtrain.items import get as get_type
 
-    manifest = load_manifest(course.folder("source", assessment), assessment)
+    manifest = load_manifest(course.source_dir(assessment), assessment)
     public = [localize(i, lang) for i in manifest["items"]]
     title = (manifest.get("en", {}).get("title") if lang == "en" else None) \
         or manifest.get("title", assessment)
@@ -160,8 +162,9 @@ def collect_feedback(course: Course, assessment: str, *, reveal: bool = False,
                 extra = {"key": source.kind.key_answer(source),
                          "explanation": texts["explanation"],
                          "option_feedback": texts["feedback"].get(chosen, "")}
+            shape = PublicItem.from_manifest(item)
             items.append(ItemFeedback(
-                number, item["id"], item["type"], item["domain"], item["competency"],
+                number, shape.id, shape.type, shape.domain, shape.competency,
                 item["stem"], item.get("options", []), response, points, max_points,
                 _verdict(points, max_points, response), labels=item.get("labels", []),
                 unit=item.get("unit", ""), **extra))
@@ -174,7 +177,7 @@ def _written_answer(course: Course, assessment: str, participant: str, item: str
     from kimtrain.answers.store import FileAnswerStore
     from kimtrain.errors import KimtrainError
 
-    store = FileAnswerStore(course.folder("autograded", participant, assessment))
+    store = FileAnswerStore(course.autograded_dir(participant, assessment))
     try:
         return store.load(assessment, participant).value(item)
     except KimtrainError:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kimtrain.course.layout import Course
+from kimtrain.defaults import DEFAULT_CUT
 from kimtrain.feedback.data import ItemFeedback, ParticipantFeedback
 from kimtrain.i18n import get_language, t
 from kimtrain.items import answer_text
@@ -235,7 +236,7 @@ def _previous_totals(course: Course, assessment: str) -> dict[str, tuple[float, 
 
 
 def write_feedback(course: Course, assessment: str, *, reveal: bool = False,
-                   lang: str = "id", cut: float = 70.0,
+                   lang: str = "id", cut: float = DEFAULT_CUT,
                    previous: str | None = None) -> list[Path]:
     """Write every participant's page; return the paths of the copies to send
     (``umpan-balik/<NAME>/<NAME>-<ID>.html``). ``previous`` names the pre-test whose
@@ -248,7 +249,7 @@ def write_feedback(course: Course, assessment: str, *, reveal: bool = False,
     before_title = ""
     if previous:
         before = _previous_totals(course, previous)
-        before_title = str(load_manifest(course.folder("source", previous), previous)
+        before_title = str(load_manifest(course.source_dir(previous), previous)
                            .get("title") or previous)
     written = []
     for page in collect_feedback(course, assessment, reveal=reveal, lang=lang):
@@ -256,7 +257,7 @@ def write_feedback(course: Course, assessment: str, *, reveal: bool = False,
         if page.participant in before:
             page.previous, page.previous_title = before[page.participant], before_title
         document = render_page(page, lang).encode("utf-8")
-        path = course.folder("feedback", page.participant, assessment, f"{assessment}.html")
+        path = course.feedback_dir(page.participant, assessment) / f"{assessment}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, document)
         send = course.root / SEND_FOLDER / assessment / f"{assessment}-{page.participant}.html"

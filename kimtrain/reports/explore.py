@@ -34,19 +34,9 @@ ALL = ""  # the "every kecamatan" choice
 
 def assessments_in(course: Course) -> list[str]:
     """The assessments the course's gradebook knows, in name order."""
-    from sqlalchemy import create_engine, text
+    from kimtrain.course.gradebook import assessment_names
 
-    from kimtrain.reports.data import _readonly_url
-
-    url, _ = _readonly_url(course.db_url)
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT name FROM assignment WHERE course_id = :c "
-                                     "ORDER BY name"), {"c": course.course_id}).all()
-    finally:
-        engine.dispose()
-    return [r[0] for r in rows]
+    return assessment_names(course)
 
 
 def choices(report: Report) -> dict[str, list[tuple[str, str]]]:

@@ -50,7 +50,7 @@ def form_matrix(form: FormData) -> FormMatrix:
 
 def _linking(course: Course, name: str) -> dict[str, Any] | None:
     try:
-        manifest = load_manifest(course.folder("source", name), name)
+        manifest = load_manifest(course.source_dir(name), name)
     except CourseError:
         return None
     found = manifest.get("linking")

@@ -29,13 +29,14 @@ from typing import Any, cast
 
 from kimtrain.assessment.manifest import load_manifest
 from kimtrain.course.layout import Course
+from kimtrain.defaults import DEFAULT_CUT
 from kimtrain.errors import CourseError
 from kimtrain.i18n import get_language, t
 
 __all__ = ["PROVISIONAL_CUT", "CutScore", "cut_for", "load_cut", "set_cut",
            "write_worksheet"]
 
-PROVISIONAL_CUT = 70.0
+PROVISIONAL_CUT = DEFAULT_CUT
 SHEET = "Penilaian"
 FIRST_JUDGE_COLUMN = 7  # after No, Soal, Domain, Kompetensi, Jenis, Poin, Pertanyaan
 
@@ -71,7 +72,7 @@ def _path(course: Course, form: str) -> Path:
 
 
 def _items(course: Course, form: str) -> list[dict[str, Any]]:
-    return load_manifest(course.folder("source", form), form)["items"]
+    return load_manifest(course.source_dir(form), form)["items"]
 
 
 def write_worksheet(course: Course, form: str, out: str | Path, *, judges: int = 5,

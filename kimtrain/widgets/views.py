@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -32,6 +31,7 @@ import anywidget
 import traitlets
 
 from kimtrain import items
+from kimtrain.context import current
 from kimtrain.widgets.guard import install, report_failure
 
 __all__ = ["CheckWidget", "IdentityWidget", "ItemWidget", "SubmitWidget", "asset_url"]
@@ -83,7 +83,7 @@ def asset_url(name: str) -> str:
 
 
 def _front_end() -> tuple[str, str]:
-    if os.environ.get("KIMTRAIN_SERVER") != "1":
+    if not current().served:
         return module_source("kimtrain.js"), module_source("kimtrain.css")
     return _LOADER % {"js": json.dumps(asset_url("kimtrain.js")),
                       "css": json.dumps(asset_url("kimtrain.css"))}, ""
@@ -202,5 +202,5 @@ def _token(content: Any) -> str:
 
 # A kernel of `kimtrain serve` (assessments and practice modules alike) accepts from the
 # page only what these widgets need; see kimtrain.widgets.guard.
-if os.environ.get("KIMTRAIN_SERVER") and not os.environ.get("NBGRADER_EXECUTION"):
+if current().served and not current().in_grading:
     install()
