@@ -315,12 +315,13 @@ class WorkshopServer(Voila):
         self.light_pages = LightPages({a.name: a.folder for a in self.workshop.assessments},
                                       self.workshop.course.root)
         light = {"pages": self.light_pages}
+        light_routes = [(r"/ujian/([A-Za-z0-9_-]{1,64})", LightPageHandler, light),
+                        (r"/ujian/([A-Za-z0-9_-]{1,64})/api", LightApiHandler, light)]
         return [(r"/", LandingHandler, ours),
                 (r"/pelatih/pin", PinResetHandler, ours),
                 (r"/pelatih(\.json)?", TrainerHandler, ours),
                 (r"/pelatih/layar", ScreenHandler, ours),
-                (r"/ujian/([A-Za-z0-9_-]{1,64})", LightPageHandler, light),
-                (r"/ujian/([A-Za-z0-9_-]{1,64})/api", LightApiHandler, light),
+                *(light_routes if self.light else []),
                 (r"/kimtrain/static/(.*)", WidgetAssetHandler), *handlers]
 
     def sweep(self) -> None:

@@ -412,6 +412,9 @@ class LightApiHandler(_LightBase):
     """
 
     def check_xsrf_cookie(self) -> None:
+        """The JSON check below stands in for tornado's XSRF cookie."""
+
+    def prepare(self) -> None:
         kind = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if kind != "application/json":
             raise tornado.web.HTTPError(403)
@@ -438,12 +441,14 @@ class LightApiHandler(_LightBase):
 # The Voilà page's layout (serve/template/index.html.j2 and JupyterLab's rendered
 # Markdown), for the light page: the same look at phone size.
 _CSS = """
-body{margin:0;background:#f6f8fa;color:rgba(0,0,0,.87);
-font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif}
-#rendered_cells{max-width:760px;margin:0 auto;padding:4px 10px 64px}
-.kt-md{padding:4px 2px;font-size:17px;line-height:1.5;overflow-wrap:break-word}
-.kt-md h1{font-size:24px;margin:12px 0 10px;line-height:1.2}
-.kt-md h2{font-size:20px;margin:16px 0 8px}.kt-md p{margin:0 0 12px}
+body{margin:0;background:#fff;color:rgba(0,0,0,.87);font-size:13px;
+font-family:system-ui,-apple-system,blinkmacsystemfont,"Segoe UI",helvetica,arial,sans-serif,
+"Apple Color Emoji","Segoe UI Emoji","Segoe UI Symbol"}
+#rendered_cells{max-width:760px;margin:0 auto;padding:10px 10px 64px}
+.kt-md{padding:4px 0 4px 5px;font-size:14px;line-height:1.6;overflow-wrap:break-word}
+.kt-md h1{font-size:29.03px;font-weight:500;line-height:1;margin:17.42px 0 23.22px}
+.kt-md h2{font-size:22.4px;font-weight:500;line-height:1;margin:16px 0 12px}
+.kt-md p{margin:0 0 14px}.kt-md ol,.kt-md ul{margin:14px 0;padding-left:28px}
 .kt-md .anchor-link{display:none}
 .kt-nav{padding:10px 0 4px}
 .kt-nav a{display:inline-block;min-height:44px;line-height:44px;font-size:17px;
