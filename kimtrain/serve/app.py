@@ -1,7 +1,9 @@
 """The workshop server: Voilà, narrowed to what participants need, plus kimtrain's pages.
 
-One process, one port. Participants get the start page (``/``) and the served
-notebooks as apps (``/voila/render/...``): no code shown, and the kernel accepts
+One process, one port. Participants get the start page (``/``), each test as a
+light page without a kernel (``/ujian/<name>``, :mod:`kimtrain.serve.light`; off with
+``--voila``) and the served notebooks as apps (``/voila/render/...``): no code shown,
+and the kernel accepts
 only widget messages (Voilà's ``allowed_message_types``), so nobody can run code on
 the trainer's laptop. Voilà's file tree and contents API are not mounted, and only
 the assessments and modules of this workshop render. The trainer's page

@@ -269,8 +269,8 @@ class LightPages:
     def _new_session(self, served: _Served, client: str) -> Any:
         from kimtrain.widgets.session import Assessment
 
-        session = Assessment(served.name, served.folder)
-        session.serve_client = client  # the PIN check's per-phone limit
+        session: Any = Assessment(served.name, served.folder)
+        session.serve_client = client  # the PIN check's per-phone limit (serve.kernel)
         return session
 
     def _prune(self) -> None:
