@@ -22,6 +22,7 @@ import pytest
 from kimtrain.answers.store import FileAnswerStore
 
 from .browser import PHONE, chromium, screenshot
+from .conftest import TEST_BLUEPRINT
 from .serving import ServerProcess, workshop_course
 
 ASSESSMENT = "pretest"
@@ -48,6 +49,85 @@ def _post(url: str, body: bytes, kind: str = "application/json") -> tuple[int, s
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     return workshop_course(tmp_path_factory.mktemp("light") / "kursus")
+
+
+# -- without a server: the notebook check and one page's session --------------------------
+@pytest.fixture
+def released(tmp_path):
+    """A built test as it is released: grade cells keep only their comment line."""
+    from kimtrain.assessment.blueprint import load_blueprint
+    from kimtrain.assessment.build import build_assessment
+    from kimtrain.course import create_course
+
+    built = create_course(tmp_path / "kursus", course_id="uji")
+    notebook = build_assessment(load_blueprint(TEST_BLUEPRINT), built.root)
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    source = json.dumps(nb)
+    for cell in nb["cells"]:
+        text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if "BEGIN HIDDEN TESTS" in text:
+            cell["source"] = text.split("\n")[0]
+    notebook.write_text(json.dumps(nb), encoding="utf-8")
+    return built, notebook, source
+
+
+def test_only_notebooks_of_built_calls_get_a_light_page(released):
+    from kimtrain.serve.light import light_cells
+
+    _built, notebook, source = released
+    blocks = light_cells(notebook, ASSESSMENT)
+    assert blocks is not None
+    kinds = [kind for kind, _ in blocks]
+    assert kinds[0] == "markdown" and kinds[1] == "identity" and kinds[-2:] == ["check", "submit"]
+    manifest = json.loads((notebook.parent / "kimtrain_soal.json").read_text("utf-8"))
+    assert [v for k, v in blocks if k == "item"] == [i["id"] for i in manifest["items"]]
+    assert light_cells(notebook, "posttest") is None  # another test's notebook
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "source": "import os", "metadata": {},
+                        "outputs": [], "execution_count": None})
+    notebook.write_text(json.dumps(nb), encoding="utf-8")
+    assert light_cells(notebook, ASSESSMENT) is None  # any other code: Voilà serves it
+    notebook.write_text(source, encoding="utf-8")
+    assert light_cells(notebook, ASSESSMENT) is None  # hidden tests are code too
+
+
+def test_a_light_session_acknowledges_only_what_is_on_disk(released, monkeypatch):
+    from kimtrain.serve.light import LightPages
+
+    built, notebook, _source = released
+    pages = LightPages({ASSESSMENT: notebook.parent}, built.root)
+    page = pages.open_page(ASSESSMENT)
+    assert page is not None and "__KT_PAGE__" not in page
+    page_id = json.loads(page.split('id="kt-config">', 1)[1].split("</script>", 1)[0])["page"]
+
+    def call(widget: str, token: str, **body: Any) -> dict[str, Any]:
+        status, reply = pages.handle(ASSESSMENT, {"page": page_id, "widget": widget,
+                                                  **body}, "10.0.0.7")
+        assert status == 200
+        return reply["changes"]
+
+    item = "item:AMAN-APK-01"
+    early = call(item, "t0", state={"value": "A", "token": "t0"})[item]
+    assert early["status"] == "error" and early["ack"] == "t0"
+    changes = call("identity", "t1", msg={"event": "identify", "code": "kim-009",
+                                          "token": "t1"})
+    assert changes["identity"]["participant"] == "KIM-009"
+    assert changes[item]["disabled"] is False
+    saved = call(item, "t2", state={"value": "B", "token": "t2"})[item]
+    assert saved["status"] == "saved" and saved["ack"] == "t2"
+    store = FileAnswerStore(notebook.parent)
+    assert store.load(ASSESSMENT, "KIM-009").value("AMAN-APK-01") == "B"
+    session = pages.sessions[page_id].session
+
+    def broken(*_args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(session.store, "save_answer", broken)
+    failed = call(item, "t3", state={"value": "C", "token": "t3"})[item]
+    assert failed["ack"] == "t3" and failed["status"] == "error"
+    assert "No space left" in failed["message"] and "Tersimpan" not in failed["message"]
+    assert store.load(ASSESSMENT, "KIM-009").value("AMAN-APK-01") == "B"
+    assert pages.handle(ASSESSMENT, {"page": "lain", "widget": item}, "x")[0] == 410
 
 
 @pytest.fixture(scope="module")
