@@ -6,7 +6,8 @@ Builds a throw-away course (the shipped 40-item pre-test and post-test, released
 nbgrader, a roster of 40 invented participants, one practice module), starts
 `kimtrain serve` on 127.0.0.1 with its default settings, and opens the pre-test in
 Debian's Chromium at phone size (390×844) as a participant does: the start page, a tap
-on the test, the identity card. Each scenario is a fresh browser profile (an empty
+on the test (its light page; ``--voila``: Voilà's page, as `kimtrain serve --voila`),
+the identity card. Each scenario is a fresh browser profile (an empty
 cache), throttled through the DevTools protocol:
 
   desktop   no throttling
@@ -17,7 +18,8 @@ cache), throttled through the DevTools protocol:
             as far as the link is concerned (the server's CPU is measured elsewhere,
             in serve_load.py)
 
-For each it prints the bytes transferred by kind (HTML, JS, CSS, fonts, other; HTTP
+For each it prints the bytes transferred by kind (HTML, JS, CSS, fonts, other, the
+light page's answer calls; HTTP
 bodies as sent, i.e. compressed where the server compresses) and the widget messages
 (as inflated by the browser, and deflated again the way permessage-deflate sends them),
 the time from the tap to the identity card ("ready"), the time from tapping an answer to
@@ -88,6 +90,8 @@ def kind_of(resource_type: str, mime: str) -> str:
         return "css"
     if resource_type == "Font" or "font" in mime:
         return "font"
+    if resource_type in ("Fetch", "XHR"):  # the light page's answer calls
+        return "api"
     return "other"
 
 
@@ -232,7 +236,7 @@ def kb(n: float) -> str:
 def report(results: list[dict[str, Any]], verbose: bool = False) -> None:
     print()
     head = (f"{'scenario':<9} {'first page':>11} {'html':>7} {'js':>8} {'css':>7} {'font':>7} "
-            f"{'other':>7} {'ws (infl→defl)':>17} {'resp':>5} {'ready':>7} "
+            f"{'other':>7} {'api':>6} {'ws (infl→defl)':>17} {'resp':>5} {'ready':>7} "
             f"{'tap p50/p95':>13} {'2nd page':>9}")
     print(head)
     print("-" * len(head))
@@ -242,7 +246,7 @@ def report(results: list[dict[str, Any]], verbose: bool = False) -> None:
         print(f"{r['scenario']:<9} {kb(r.get('first_total', 0)):>11} "
               f"{kb(first.get('html', 0)):>7} {kb(first.get('js', 0)):>8} "
               f"{kb(first.get('css', 0)):>7} {kb(first.get('font', 0)):>7} "
-              f"{kb(first.get('other', 0)):>7} "
+              f"{kb(first.get('other', 0)):>7} {kb(first.get('api', 0)):>6} "
               f"{kb(r.get('ws_inflated', 0)) + '→' + kb(r.get('ws_deflated', 0)):>17} "
               f"{r.get('responses', 0):>5} {r.get('ready', float('nan')):>6.1f}s "
               f"{statistics.median(taps) * 1000:>5.0f}/{percentile(taps, .95) * 1000:<4.0f}ms "
@@ -260,6 +264,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenarios", default="desktop,cpu4,weak,share30")
     parser.add_argument("--taps", type=int, default=8)
+    parser.add_argument("--voila", action="store_true",
+                        help="kimtrain serve --voila: Voilà's test pages instead of the light ones")
     parser.add_argument("--largest", action="store_true",
                         help="also list the largest responses of each first page")
     args = parser.parse_args()
@@ -283,7 +289,8 @@ def main() -> int:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         # every scenario is a "phone" on 127.0.0.1: the per-device cap is lifted to fit them
-        server = start_server(course.root, port, "tcp", 4, base, 2 * len(names) + 2)
+        server = start_server(course.root, port, "tcp", 4, base, 2 * len(names) + 2,
+                              args.voila)
         time.sleep(8)  # the warm pool fills, as it does before participants arrive
         home = base / "chromium-home"
         env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),

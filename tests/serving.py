@@ -67,8 +67,8 @@ def isolated_env(base: Path) -> dict[str, str]:
 class ServerProcess:
     """`kimtrain serve` in a subprocess; ``url`` ends with a slash."""
 
-    def __init__(self, course_root: Path, *args: str) -> None:
-        self.port = free_port()
+    def __init__(self, course_root: Path, *args: str, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.base = Path(tempfile.mkdtemp(prefix="kts-", dir="/tmp"))
         self.log_path = self.base / "serve.log"

@@ -208,8 +208,13 @@ def server(tmp_path_factory):
 def test_the_server_shows_only_this_workshop_and_no_code(server):
     _course, process = server
     status, landing = process.get("/")
-    assert status == 200 and "/voila/render/pretest/pretest.ipynb" in landing
+    # the test opens as a light page (no kernel), the practice module through Voilà
+    assert status == 200 and 'href="/ujian/pretest"' in landing
     assert "/voila/render/modul/latihan.ipynb" in landing
+    status, light = process.get("/ujian/pretest")
+    assert status == 200
+    assert "ujian.soal" not in light and "BEGIN HIDDEN" not in light and "grade_item" not in light
+    assert not re.search(r"""(?:src|href)=["']https?://""", light)
     for hidden in ("voila/tree", "voila/api/contents", "voila/render/source/pretest/pretest.ipynb",
                    "voila/render/../source/pretest/pretest.ipynb",
                    "voila/files/pretest/jawaban__pretest__KIM-001.json"):

@@ -73,10 +73,14 @@ def sheet_folder(course):
     return course.root / "serve" / "notebooks" / ASSESSMENT
 
 
-def open_test(page, process) -> None:
-    """From the start page, tap the test; wait for the identity card."""
-    page.goto(process.url)
-    press(page, page.locator(f'a[data-assessment="{ASSESSMENT}"]'))
+def open_test(page, process, *, voila: bool = False) -> None:
+    """From the start page, tap the test (its light page); wait for the identity card.
+    ``voila``: open Voilà's page of the test instead (``kimtrain serve --voila``)."""
+    if voila:
+        page.goto(f"{process.url}voila/render/{ASSESSMENT}/{ASSESSMENT}.ipynb")
+    else:
+        page.goto(process.url)
+        press(page, page.locator(f'a[data-assessment="{ASSESSMENT}"]'))
     page.locator(".kt-identity input.kt-code").wait_for(state="visible")
 
 
@@ -366,7 +370,8 @@ def test_phone_pin_flow_shows_nothing_before_the_pin(served, net, starter_items)
 
 def test_a_restarted_kernel_is_noticed_and_nothing_unsaved_says_saved(served, net,
                                                                      starter_items):
-    """Issue 9, item 5: the kernel dies; the next tap says "muat ulang", never "Tersimpan"."""
+    """Issue 9, item 5: the kernel dies; the next tap says "muat ulang", never "Tersimpan".
+    (Voilà's page; the light page's counterpart is in test_serve_light.py.)"""
     import os
     import signal
 
@@ -375,7 +380,7 @@ def test_a_restarted_kernel_is_noticed_and_nothing_unsaved_says_saved(served, ne
     course, process = served
     new_page, _ = net
     page = new_page(PHONE)
-    open_test(page, process)
+    open_test(page, process, voila=True)
     identify(page, "KIM-006", pin_of(course, "KIM-006"))
     tap_answer(page, starter_items["AMAN-APK-01"], "B")
     wait_saved(course, "KIM-006", {"AMAN-APK-01": "B"})

@@ -99,11 +99,16 @@ def serve(args: argparse.Namespace) -> int:
 
     limits = KernelLimits(total=args.max_kernels, per_client=args.max_kernels_per_client,
                           connect_timeout=args.connect_timeout)
+    from kimtrain.serve.light import light_cells
+
+    # tests with a light page need no kernel: warm kernels only for Voilà's test pages
+    voila_tests = [a for a in workshop.assessments if args.voila
+                   or light_cells(a.folder / f"{a.name}.ipynb", a.name) is None]
     server = WorkshopServer(
         config=server_config(args.host, args.port, transport=transport, warm=args.warm,
                              warm_paths=[a.url.removeprefix("/voila/render/")
-                                         for a in workshop.assessments]),
-        workshop=workshop, urls=urls, trainer_key=key, limits=limits,
+                                         for a in voila_tests]),
+        workshop=workshop, urls=urls, trainer_key=key, limits=limits, light=not args.voila,
     )
     server.custom_display_url = urls[0]  # Voilà's own line: the address phones can use
     server.initialize()
@@ -122,6 +127,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--no-qr", action="store_true", help=t("cli.serve.no_qr"))
     parser.add_argument("--warm", type=int, default=DEFAULT_WARM, metavar="N",
                         help=t("cli.serve.warm"))
+    parser.add_argument("--voila", action="store_true", help=t("cli.serve.voila"))
     parser.add_argument("--transport", choices=("tcp", "ipc"), default="tcp",
                         help=t("cli.serve.transport"))
     parser.add_argument("--max-kernels", type=int, default=DEFAULT_TOTAL, metavar="N",

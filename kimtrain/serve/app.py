@@ -1,7 +1,9 @@
 """The workshop server: Voilà, narrowed to what participants need, plus kimtrain's pages.
 
-One process, one port. Participants get the start page (``/``) and the served
-notebooks as apps (``/voila/render/...``): no code shown, and the kernel accepts
+One process, one port. Participants get the start page (``/``), each test as a
+light page without a kernel (``/ujian/<name>``, :mod:`kimtrain.serve.light`; off with
+``--voila``) and the served notebooks as apps (``/voila/render/...``): no code shown,
+and the kernel accepts
 only widget messages (Voilà's ``allowed_message_types``), so nobody can run code on
 the trainer's laptop. Voilà's file tree and contents API are not mounted, and only
 the assessments and modules of this workshop render. The trainer's page
@@ -28,7 +30,7 @@ import tornado.web
 from jupyter_server.base.handlers import FileFindHandler
 from tornado.ioloop import PeriodicCallback
 from traitlets import Any as AnyTrait
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 from traitlets.config import Config
 from voila.app import Voila
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
@@ -47,6 +49,7 @@ from kimtrain.serve.assets import (
 from kimtrain.serve.identity import note_client, reset_pin
 from kimtrain.serve.identity_pages import notice_page, pin_reset_result, pin_reset_section
 from kimtrain.serve.kernel import server_context
+from kimtrain.serve.light import LightApiHandler, LightPageHandler, LightPages, light_url
 from kimtrain.serve.limits import KernelLimits
 from kimtrain.serve.pages import landing_page, projector_page, trainer_page
 from kimtrain.serve.pools import ContextKernelManager
@@ -138,7 +141,8 @@ class NotFoundHandler(tornado.web.RequestHandler):
 class LandingHandler(_Base):
     def get(self) -> None:
         own = f"{self.request.protocol}://{self.request.host}/"
-        self.write(landing_page(self.server.workshop, own, get_language()))
+        links = self.server.light_links()
+        self.write(landing_page(self.server.workshop, own, get_language(), links=links))
 
 
 class TrainerHandler(_Base):
@@ -262,6 +266,16 @@ class WorkshopServer(Voila):
     urls = AnyTrait([], help="The addresses shown to participants.")
     trainer_key = Unicode(help="The key that opens the trainer's page from another device.")
     limits = AnyTrait(help="The kimtrain.serve.limits.KernelLimits of this server.")
+    light = Bool(True, help="Serve tests as light pages (kimtrain.serve.light): no kernel "
+                 "per participant. Off: every test page is Voilà's.")
+    light_pages = AnyTrait(help="The kimtrain.serve.light.LightPages of this server.")
+
+    def light_links(self) -> dict[str, str]:
+        """The start page's link of each test that has a light page."""
+        if not self.light or self.light_pages is None:
+            return {}
+        return {a.name: light_url(a.name) for a in self.workshop.assessments
+                if self.light_pages.available(a.name)}
 
     def initialize(self, argv: list[str] | None = None) -> None:
         # Told to every kernel it starts (never one fixed participant); this process's
@@ -303,10 +317,16 @@ class WorkshopServer(Voila):
                 spec = (spec[0], _STATIC_HANDLERS[spec[1]], *spec[2:])
             handlers.append(spec)
         ours = {"server": self}
+        self.light_pages = LightPages({a.name: a.folder for a in self.workshop.assessments},
+                                      self.workshop.course.root)
+        light = {"pages": self.light_pages}
+        light_routes = [(r"/ujian/([A-Za-z0-9_-]{1,64})", LightPageHandler, light),
+                        (r"/ujian/([A-Za-z0-9_-]{1,64})/api", LightApiHandler, light)]
         return [(r"/", LandingHandler, ours),
                 (r"/pelatih/pin", PinResetHandler, ours),
                 (r"/pelatih(\.json)?", TrainerHandler, ours),
                 (r"/pelatih/layar", ScreenHandler, ours),
+                *(light_routes if self.light else []),
                 (r"/kimtrain/static/(.*)", WidgetAssetHandler), *handlers]
 
     def sweep(self) -> None:

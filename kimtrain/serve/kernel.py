@@ -69,7 +69,9 @@ def _has_roster(root: Path) -> bool:
 def _check_identity(root: Path, session: Assessment, code: str, pin: str) -> str | None:
     from kimtrain.serve.identity import check_code_pin, client_of_kernel
 
-    person = check_code_pin(root, code, pin, client=client_of_kernel(root))
+    # the light page's session (kimtrain.serve.light) knows its phone's address
+    client = getattr(session, "serve_client", None) or client_of_kernel(root)
+    person = check_code_pin(root, code, pin, client=client)
     record_presence(root, session.name, code)
     if person is None:
         return None

@@ -62,8 +62,11 @@ def _qr_block(url: str, caption: str) -> str:
             f'<p>{html.escape(caption)}</p><p class="kt-url">{html.escape(url)}</p></div>')
 
 
-def landing_page(workshop: Workshop, own_url: str, lang: str) -> str:
-    """The start page participants open: assessments and practice modules, big buttons."""
+def landing_page(workshop: Workshop, own_url: str, lang: str, *,
+                 links: dict[str, str] | None = None) -> str:
+    """The start page participants open: assessments and practice modules, big buttons.
+
+    ``links``: the address of a test's page where it is not Voilà's (its light page)."""
     parts = [f"<h1>{html.escape(t('serve.page.title', lang=lang))}</h1>",
              f"<p>{html.escape(t('serve.page.intro', lang=lang))}</p>"]
     if workshop.assessments:
@@ -71,7 +74,8 @@ def landing_page(workshop: Workshop, own_url: str, lang: str) -> str:
         for a in workshop.assessments:
             count = t("serve.page.items", lang=lang, count=a.items)
             parts.append(f'<a class="kt-go" data-assessment="{html.escape(a.name)}" '
-                         f'href="{html.escape(a.url)}">{html.escape(a.title)}'
+                         f'href="{html.escape((links or {}).get(a.name, a.url))}">'
+                         f"{html.escape(a.title)}"
                          f"<span>{html.escape(count)}</span></a>")
     if workshop.modules:
         parts.append(f"<h2>{html.escape(t('serve.page.modules', lang=lang))}</h2>")

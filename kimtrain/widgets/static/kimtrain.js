@@ -88,6 +88,14 @@ function statusLine(model) {
       update();
       return token;
     });
+    // the light page (light.js): the server no longer knows this page
+    window.addEventListener("kimtrain:lost", () => {
+      if (pending === null || lost) return;
+      lost = true;
+      clearTimeout(timer);
+      update();
+      lostBanner(labels);
+    });
     model.on("change:ack", () => {
       if (pending !== null && model.get("ack") === pending) {
         pending = null;
