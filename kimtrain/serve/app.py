@@ -135,7 +135,10 @@ class NotFoundHandler(tornado.web.RequestHandler):
 class LandingHandler(_Base):
     def get(self) -> None:
         own = f"{self.request.protocol}://{self.request.host}/"
-        self.write(landing_page(self.server.workshop, own, get_language()))
+        from kimtrain.serve.results_handlers import landing_extra
+
+        self.write(landing_page(self.server.workshop, own, get_language(),
+                                extra=landing_extra(self.server.workshop.course)))
 
 
 class TrainerHandler(_Base):
@@ -159,8 +162,11 @@ class TrainerHandler(_Base):
             self.write(json.dumps({"workshop": self.server.workshop.to_dict(),
                                    "assessments": [s.to_dict() for s in statuses]}))
             return
+        from kimtrain.serve.results_handlers import trainer_extra
+
+        extra = trainer_extra(self.server.workshop.course, get_language())
         self.write(trainer_page(self.server.workshop, statuses, self.server.urls,
-                                get_language(), extra=self._pin_section()))
+                                get_language(), extra=self._pin_section() + extra))
 
 
 class PinResetHandler(TrainerHandler):
@@ -300,7 +306,12 @@ class WorkshopServer(Voila):
                 spec = (spec[0], _STATIC_HANDLERS[spec[1]], *spec[2:])
             handlers.append(spec)
         ours = {"server": self}
+        from kimtrain.serve.followup_pages import FollowUpHandler
+        from kimtrain.serve.results_handlers import results_handlers
+
         return [(r"/", LandingHandler, ours),
+                *results_handlers(self),  # /hasil: one's own feedback (issue 15)
+                (r"/tindak-lanjut", FollowUpHandler, ours),  # follow-up hand-ins
                 (r"/pelatih/pin", PinResetHandler, ours),
                 (r"/pelatih(\.json)?", TrainerHandler, ours),
                 (r"/pelatih/layar", ScreenHandler, ours),
