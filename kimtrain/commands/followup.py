@@ -62,7 +62,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         p = commands.add_parser(name, help=t(help_key), description=t(help_key))
         p.add_argument("--course", default=".", help=t("cli.course"))
         p.set_defaults(func=func)
-        return p
+        parser_: argparse.ArgumentParser = p
+        return parser_
 
     add("init", init, "cli.followup.init").add_argument(
         "--force", action="store_true", help=t("cli.followup.force"))

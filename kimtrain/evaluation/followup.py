@@ -353,8 +353,9 @@ def store_handin(course: Course, participant: str,
     folder = _folder(course, participant)
     folder.mkdir(parents=True, exist_ok=True)
     record = _read(folder / "kiriman.json")
-    tasks = record.get("tasks") if isinstance(record.get("tasks"), dict) else {}
-    history = record.get("history") if isinstance(record.get("history"), list) else []
+    raw_tasks, raw_history = record.get("tasks"), record.get("history")
+    tasks: dict[str, Any] = raw_tasks if isinstance(raw_tasks, dict) else {}
+    history: list[Any] = raw_history if isinstance(raw_history, list) else []
     now = datetime.now(UTC).isoformat(timespec="seconds")
     for task_id, (text, image, image_name, ext) in checked.items():
         old = tasks.get(task_id)
