@@ -243,3 +243,27 @@ def test_followup_hand_in_form(served, phone):
     assert "KIM-005" not in load_handins(course)
     record = json.loads((handin.folder / "kiriman.json").read_text(encoding="utf-8"))
     assert record["tasks"]["TL-BERITA"]["channel"] == "server"
+
+
+def test_trainer_page_lists_release_and_hand_ins_and_forms_need_the_token(served):
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    course, process = served
+    status, page = process.get("pelatih")
+    assert status == 200
+    assert 'data-feedback="pretest"' in page and "Hasil di ponsel peserta" in page
+    assert "Tugas tindak lanjut:" in page and "dari 6 peserta sudah mengirim" in page
+    # a form posted from another site (no XSRF token) is refused; nothing is checked
+    for path in ("hasil", "tindak-lanjut"):
+        body = urllib.parse.urlencode({"kode": "KIM-006", "pin": pin_of(course, "KIM-006"),
+                                       "teks-TL-BERITA": "x"}).encode()
+        request = urllib.request.Request(process.url + path, data=body, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 403
+    assert "KIM-006" not in load_handins(course)
+    with urllib.request.urlopen(process.url + "hasil", timeout=30) as response:
+        policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src" not in policy

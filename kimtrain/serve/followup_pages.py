@@ -30,6 +30,7 @@ from kimtrain.evaluation.followup import (
 from kimtrain.i18n import get_language, t
 from kimtrain.serve.identity import IdentityRefused, check_code_pin
 from kimtrain.serve.identity_pages import notice_page
+from kimtrain.serve.results_handlers import CSP
 from kimtrain.serve.results_pages import _styled
 
 __all__ = ["FollowUpHandler", "followup_form", "followup_received"]
@@ -110,6 +111,7 @@ class FollowUpHandler(tornado.web.RequestHandler):
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Content-Security-Policy", CSP)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         key = "serve.not_found" if status_code in (403, 404, 405) else "serve.error"

@@ -30,6 +30,9 @@ from kimtrain.serve.results_pages import feedback_bar, results_page, sign_in_pag
 __all__ = ["landing_extra", "results_handlers", "trainer_extra"]
 
 COOKIE = "kt_hasil"
+# No script, nothing from elsewhere: the pages are inline CSS and forms to this server.
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
+       "base-uri 'none'; frame-ancestors 'none'")
 HOURS = 2
 log = logging.getLogger("kimtrain.serve")
 
@@ -57,6 +60,7 @@ class _ResultsBase(tornado.web.RequestHandler):
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Content-Security-Policy", CSP)
         self.set_header("Referrer-Policy", "no-referrer")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
