@@ -35,7 +35,11 @@ def feedback(args: argparse.Namespace) -> int:
     if previous:
         say(t("results.fb.cli_previous", name=previous))
     say(t("feedback.revealed") if args.reveal else t("feedback.not_revealed"))
-    say(t("evres.cli.not_released_yet", name=args.name))
+    from kimtrain.evaluation.results import released
+
+    shared = any(r.assessment == args.name for r in released(course))
+    say(t("evres.cli.still_released" if shared else "evres.cli.not_released_yet",
+          name=args.name))
     return 0
 
 
