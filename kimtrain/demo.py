@@ -9,7 +9,8 @@ server's "Kirim" does (:func:`kimtrain.serve.submission.place_submission`), then
 grades the cohort the way ``kimtrain grade`` does (nbgrader's autograde with
 kimtrain's kernel-free steps) and prints a score table per participant and domain.
 With ``--posttest`` the same people (but one) also take the post-test, so the report
-has a pair to compare.
+has a pair to compare. Afterwards some participants hand in the follow-up tasks
+(:func:`simulate_followup`; its own random stream, so the score table is unchanged).
 nbgrader's exchange is not used, so the demo runs on Windows too, where it does
 not exist.
 """
@@ -35,7 +36,7 @@ from kimtrain.errors import CourseError
 from kimtrain.i18n import t
 from kimtrain.oscompat import remove_tree
 
-__all__ = ["DemoResult", "answer_pattern", "demo_roster", "run_demo"]
+__all__ = ["DemoResult", "answer_pattern", "demo_roster", "run_demo", "simulate_followup"]
 
 MARKER = ".kimtrain-demo"
 ASSESSMENT = "pretest"
@@ -150,6 +151,69 @@ def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
         # the third participant went home early: a pre-test but no post-test
         _simulate(course, POSTTEST, [p for i, p in enumerate(roster) if i != 2],
                   [a for i, a in enumerate(learned) if i != 2], rng, progress)
+    simulate_followup(course, roster, abilities, random.Random(seed + 15), progress)
     present = {item.domain for item in blueprint.items}
     domains = [d for d in DOMAINS if d in present]
     return DemoResult(course, ASSESSMENT, participant_scores(course, ASSESSMENT), domains)
+
+
+def _screenshot(text: str, rng: random.Random) -> bytes:
+    """A small PNG standing in for a phone screenshot of a post (demo data)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (360, 200), (236, 229, 221))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((12, 12, 348, 188), fill=(220, 248, 198))
+    words, line, y = text.split(), "", 20
+    for word in words:
+        if len(line) + len(word) > 50:
+            draw.text((20, y), line, fill=(20, 20, 20))
+            line, y = "", y + 14
+            if y > 170:
+                break
+        line = f"{line} {word}".strip()
+    if y <= 170:
+        draw.text((20, y), line, fill=(20, 20, 20))
+    buffer = io.BytesIO()
+    img.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def simulate_followup(course: Course, roster: list[Participant], abilities: list[float],
+                      rng: random.Random, progress: Callable[[str], None]) -> int:
+    """The course's default follow-up tasks; about half the participants hand in
+    (a text and a screenshot per task, through the server form or an offline zip) and a
+    simulated facilitator scores each by the rubric. Returns how many handed in."""
+    from kimtrain.evaluation.followup import load_taskset, store_handin, write_default_taskset
+    from kimtrain.evaluation.followup_scores import save_scores
+
+    write_default_taskset(course, force=True)
+    taskset = load_taskset(course)
+    assert taskset is not None
+    texts = {"TL-BERITA": _WRITTEN["N1"], "TL-KLARIFIKASI": _WRITTEN["K2"]}
+    scores: dict[str, dict[str, list[float]]] = {}
+    handed = 0
+    for person, ability in zip(roster, abilities, strict=True):
+        if rng.random() > 0.55:
+            continue  # no follow-up from this participant
+        parts: dict[str, tuple[str, bytes | None, str]] = {}
+        for task in taskset.tasks:
+            if rng.random() > 0.85:
+                continue
+            good = rng.random() < ability
+            text = texts.get(task.id, texts["TL-BERITA"])[0 if good else 1]
+            parts[task.id] = (text + " (contoh)", _screenshot(text, rng),
+                              f"Screenshot_{rng.randrange(10**6):06d}.png")
+            top = [max(c.levels) for c in task.rubric]
+            scores.setdefault(person.id, {})[task.id] = [
+                p if good else float(rng.choice(sorted(c.levels)[:-1]))
+                for p, c in zip(top, task.rubric, strict=True)]
+        if parts:
+            store_handin(course, person.id, parts, taskset=taskset,
+                         channel="server" if rng.random() < 0.7 else "offline")
+            handed += 1
+    save_scores(course, scores)
+    progress(t("evfu.demo.step", count=handed, total=len(roster)))
+    return handed

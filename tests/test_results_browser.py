@@ -105,3 +105,35 @@ def test_feedback_opens_on_the_short_card_at_390(browser, demo):
         "(el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 8)")
     screenshot(page, "results-feedback-revealed-390")
     page.context.close()
+
+
+def test_report_has_the_learning_and_follow_up_chapters_on_the_demo(browser, demo):
+    """The demo's simulated follow-up hand-ins reach the report as the application
+    chapter (level 3): per skill, per KIM group and per kecamatan, after the learning
+    chapter; the same tables go to the workbook and CSV."""
+    _course, out = demo
+    page = _open(browser, LAPTOP, out / "laporan" / "laporan.html")
+    learning = page.locator("#bab-belajar")
+    assert learning.inner_text().startswith("Bab: Hasil belajar")
+    chapter = page.locator("#penerapan")
+    assert chapter.locator("h2").inner_text().startswith("Bab: Penerapan setelah pelatihan")
+    assert [h.inner_text() for h in chapter.locator("h3").all()] == [
+        "Penerapan per keterampilan", "Penerapan per kelompok KIM", "Penerapan per kecamatan"]
+    rows = chapter.locator("table").first.locator("tbody tr")
+    assert rows.count() == 2  # the default task set: news item, hoax clarification
+    cells = rows.first.locator("td").all_inner_texts()
+    assert cells[:3] == ["Menulis dan mengunggah berita desa", "TL-BERITA", "12"]
+    assert cells[-1].endswith("%")
+    meaning = chapter.locator("p.artinya").inner_text()
+    assert "Menulis dan mengunggah berita desa:" in meaning and "peserta" in meaning
+    groups = chapter.locator("table").nth(1).locator("tbody tr td:first-child").all_inner_texts()
+    assert groups == ["KIM Habaring Hurung", "KIM Pesisir Pandaran"]
+    order = page.evaluate("""() => [...document.querySelectorAll('h2')].map(h => h.id
+        || h.closest('section')?.id || '')""")
+    assert order.index("bab-belajar") < order.index("follow_up") < order.index("penerapan")
+    assert page.locator('nav.toc a[href="#penerapan"]').count() == 1
+    chapter.scroll_into_view_if_needed()
+    screenshot(page, "results-report-application-1280")
+    for key in ("penerapan", "penerapan_kim", "penerapan_kecamatan"):
+        assert (out / "laporan" / "csv" / f"{key}.csv").exists()
+    page.context.close()

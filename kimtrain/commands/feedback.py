@@ -1,4 +1,7 @@
-"""``kimtrain feedback NAME [--reveal]``: one phone-friendly page per participant."""
+"""``kimtrain feedback NAME [--reveal]``: one phone-friendly page per participant.
+
+``--release`` shares the pages already written with the participants on the workshop
+server (each sees only their own after code + PIN); ``--withdraw`` stops that."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ def feedback(args: argparse.Namespace) -> int:
     from kimtrain.feedback import write_feedback
 
     course = open_course(args.course)
+    if args.release or args.withdraw:
+        return _share(course, args.name, release=args.release)
     from kimtrain.commands._hints import check_built, check_graded, graded_names
 
     check_built(course, args.name)
@@ -32,6 +37,24 @@ def feedback(args: argparse.Namespace) -> int:
     if previous:
         say(t("results.fb.cli_previous", name=previous))
     say(t("feedback.revealed") if args.reveal else t("feedback.not_revealed"))
+    from kimtrain.evaluation.results import released
+
+    shared = any(r.assessment == args.name for r in released(course))
+    say(t("evres.cli.still_released" if shared else "evres.cli.not_released_yet",
+          name=args.name))
+    return 0
+
+
+def _share(course, name: str, *, release: bool) -> int:
+    from kimtrain.evaluation.results import release_feedback, withdraw_feedback
+
+    if release:
+        count = release_feedback(course, name)
+        say(t("evres.cli.released", count=count, name=name))
+    elif withdraw_feedback(course, name):
+        say(t("evres.cli.withdrawn", name=name))
+    else:
+        say(t("evres.cli.was_not_released", name=name))
     return 0
 
 
@@ -42,4 +65,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--reveal", action="store_true", help=t("cli.feedback.reveal"))
     parser.add_argument("--cut", type=float, default=DEFAULT_CUT, help=t("cli.report.cut"))
     parser.add_argument("--pre", metavar="NAME", help=t("results.fb.cli_pre"))
+    share = parser.add_mutually_exclusive_group()
+    share.add_argument("--release", action="store_true", help=t("evres.cli.release"))
+    share.add_argument("--withdraw", action="store_true", help=t("evres.cli.withdraw"))
     parser.set_defaults(func=feedback)

@@ -180,6 +180,9 @@ def issue_certificates(course: Course, form_name: str, out: str | Path, *,
         _write_atomic(out / cert.file, _pdf(cert, title, cut, day, lang, cut_text))
         issued.append(cert)
     _write_codes(out / CODES_FILE, issued, lang)
+    from kimtrain.evaluation.results import record_certificates
+
+    record_certificates(course, issued, out)  # the code a participant sees on the server
     return issued
 
 

@@ -66,6 +66,7 @@ p.artinya { border-left: 4px solid #1f6f8b; background: #f3f8fa; padding: 3px 8p
             margin: 6px 0; font-size: 9.5pt; }
 nav.toc { break-after: page; page-break-after: always; }
 nav.toc ul { font-size: 10.5pt; list-style: none; padding-left: 8px; }
+h2.chapter { font-size: 15pt; border-bottom: 3px double #1f6f8b; }
 h2.appendix { border: 0; font-size: 15pt; margin-top: 28px; break-before: page;
               page-break-before: always; }
 @media print { body { padding: 0; } a { color: inherit; text-decoration: none; } }
@@ -258,7 +259,10 @@ def render_html(report: Report, plots: dict[str, bytes]) -> str:
         return "\n".join(html)
 
     follow = tables["tindak_lanjut"]
+    from kimtrain.reports.followup import application_section, learning_heading
+
     body = [
+        learning_heading(lang),  # the evaluation's chapters (issue 15): learning, then follow-up
         section("follow_up", _table(follow, lang), title_key="results.section.follow_up",
                 meaning=t("results.mean.follow_up", lang=lang, count=len(follow.frame))),
         section("groups", *([_figure(plots["perubahan"], t("results.plot.changes", lang=lang))]
@@ -271,6 +275,8 @@ def render_html(report: Report, plots: dict[str, bytes]) -> str:
                 _figure(plots["kompetensi"], t("results.caption.competencies", lang=lang)),
                 *some("kompetensi_"), title_key="results.section.competencies",
                 meaning=t("results.mean.competencies", lang=lang)),
+        listed("penerapan", t("evfu.chapter.application", lang=lang),
+               application_section(tables, lang, _table)),
         f'<h2 class="appendix">{escape(t("results.appendix", lang=lang))}</h2>',
         section("lampiran_a", _table(tables["ringkasan"], lang),
                 _figure(plots["distribusi"], t("report.plot.distribution", lang=lang)),

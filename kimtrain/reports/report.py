@@ -113,6 +113,9 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         long_table(frame, forms, pseudonyms, lang, None, internal),  # names: one sheet only
         sections.context_table(lang),
     ]
+    from kimtrain.reports.followup import followup_tables
+
+    report.tables += followup_tables(course, lang)  # level 3: follow-up tasks (issue 15)
     by_group = measurement.group_gain_table(equated, frame, lang)
     if by_group is not None:
         report.tables.insert(report.tables.index(report.table("kenaikan_setara")) + 1,

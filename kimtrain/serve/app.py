@@ -141,8 +141,11 @@ class NotFoundHandler(tornado.web.RequestHandler):
 class LandingHandler(_Base):
     def get(self) -> None:
         own = f"{self.request.protocol}://{self.request.host}/"
+        from kimtrain.serve.results_handlers import landing_extra
+
         links = self.server.light_links()
-        self.write(landing_page(self.server.workshop, own, get_language(), links=links))
+        self.write(landing_page(self.server.workshop, own, get_language(), links=links,
+                                extra=landing_extra(self.server.workshop.course)))
 
 
 class TrainerHandler(_Base):
@@ -166,8 +169,11 @@ class TrainerHandler(_Base):
             self.write(json.dumps({"workshop": self.server.workshop.to_dict(),
                                    "assessments": [s.to_dict() for s in statuses]}))
             return
+        from kimtrain.serve.results_handlers import trainer_extra
+
+        extra = trainer_extra(self.server.workshop.course, get_language())
         self.write(trainer_page(self.server.workshop, statuses, self.server.urls,
-                                get_language(), extra=self._pin_section()))
+                                get_language(), extra=self._pin_section() + extra))
 
 
 class PinResetHandler(TrainerHandler):
@@ -322,7 +328,12 @@ class WorkshopServer(Voila):
         light = {"pages": self.light_pages}
         light_routes = [(r"/ujian/([A-Za-z0-9_-]{1,64})", LightPageHandler, light),
                         (r"/ujian/([A-Za-z0-9_-]{1,64})/api", LightApiHandler, light)]
+        from kimtrain.serve.followup_pages import FollowUpHandler
+        from kimtrain.serve.results_handlers import results_handlers
+
         return [(r"/", LandingHandler, ours),
+                *results_handlers(self),  # /hasil: one's own feedback (issue 15)
+                (r"/tindak-lanjut", FollowUpHandler, ours),  # follow-up hand-ins
                 (r"/pelatih/pin", PinResetHandler, ours),
                 (r"/pelatih(\.json)?", TrainerHandler, ours),
                 (r"/pelatih/layar", ScreenHandler, ours),

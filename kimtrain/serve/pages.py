@@ -63,10 +63,11 @@ def _qr_block(url: str, caption: str) -> str:
 
 
 def landing_page(workshop: Workshop, own_url: str, lang: str, *,
-                 links: dict[str, str] | None = None) -> str:
+                 links: dict[str, str] | None = None, extra: str = "") -> str:
     """The start page participants open: assessments and practice modules, big buttons.
 
-    ``links``: the address of a test's page where it is not Voilà's (its light page)."""
+    ``links``: the address of a test's page where it is not Voilà's (its light page);
+    ``extra``: more sections before the QR code, e.g. "Hasil Anda"."""
     parts = [f"<h1>{html.escape(t('serve.page.title', lang=lang))}</h1>",
              f"<p>{html.escape(t('serve.page.intro', lang=lang))}</p>"]
     if workshop.assessments:
@@ -82,6 +83,7 @@ def landing_page(workshop: Workshop, own_url: str, lang: str, *,
         for m in workshop.modules:
             parts.append(f'<a class="kt-go kt-module" href="{html.escape(m.url)}">'
                          f"{html.escape(m.title)}</a>")
+    parts.append(extra)
     parts.append(_qr_block(own_url, t("serve.page.share", lang=lang)))
     return _page(t("serve.page.title", lang=lang), "".join(parts), lang=lang)
 
