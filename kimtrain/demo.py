@@ -188,11 +188,12 @@ def simulate_followup(course: Course, roster: list[Participant], abilities: list
     simulated facilitator scores each by the rubric. Returns how many handed in."""
     from kimtrain.evaluation.followup import load_taskset, store_handin, write_default_taskset
     from kimtrain.evaluation.followup_scores import save_scores
+    from kimtrain.items.written import DEMO_ANSWERS
 
     write_default_taskset(course, force=True)
     taskset = load_taskset(course)
     assert taskset is not None
-    texts = {"TL-BERITA": _WRITTEN["N1"], "TL-KLARIFIKASI": _WRITTEN["K2"]}
+    texts = {"TL-BERITA": DEMO_ANSWERS["N1"], "TL-KLARIFIKASI": DEMO_ANSWERS["K2"]}
     scores: dict[str, dict[str, list[float]]] = {}
     handed = 0
     for person, ability in zip(roster, abilities, strict=True):

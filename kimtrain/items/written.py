@@ -18,14 +18,14 @@ from kimtrain.items.text import typed_text
 if TYPE_CHECKING:
     from kimtrain.bank.model import Item
 
-__all__ = ["TYPE", "Written"]
+__all__ = ["DEMO_ANSWERS", "TYPE", "Written"]
 
 CRITERION_FIELDS = {"criterion", "levels", "en"}
 
 # Simulated answers (good, weak) by competency, so that a facilitator who opens the
 # demo in formgrader reads answers that fit the task: a news item (N1), a rewritten
 # post (E1), and otherwise the clarification of a bansos hoax (K2).
-_DEMO = {
+DEMO_ANSWERS = {
     "N1": (
         "Warga Lampuyang Bersihkan Parit Jelang Musim Hujan. Sekitar 60 warga Desa "
         "Lampuyang, Kecamatan Teluk Sampit, bersama perangkat desa dan anggota KIM "
@@ -124,7 +124,7 @@ class Written(ItemType):
         return None
 
     def demo_answer(self, item: Item, rng: random.Random, right: bool) -> Any:
-        good, weak = _DEMO.get(item.competency, _DEMO["K2"])
+        good, weak = DEMO_ANSWERS.get(item.competency, DEMO_ANSWERS["K2"])
         return good if right else weak
 
 
