@@ -35,6 +35,16 @@ def served(tmp_path_factory):
     build_assessment(load_blueprint(course.blueprint(NAME)), course.root)
     Nbgrader(course).generate(NAME)
     save_roster(course, demo_roster(2))
+    # a practice module as the curriculum writes one (curriculum/04 uses this card)
+    import nbformat
+
+    module = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Latihan: urutan cek fakta"),
+        nbformat.v4.new_code_cell('from kimtrain.practice import Latihan\n\n'
+                                  'latihan = Latihan("hoaks")\n'
+                                  'latihan.soal("LAT-HOAKS-URUT")')])
+    (course.root / "modul").mkdir()
+    nbformat.write(module, course.root / "modul" / "urutan.ipynb")
     process = ServerProcess(course.root, "--max-kernels-per-client", "40")
     yield course, process
     process.stop()
@@ -103,5 +113,48 @@ def test_phone_participant_orders_steps_by_tapping(served):
                 '.kt-card[data-item="{SIFT}"] [data-step="B"] .kt-mark').textContent === "4" """)
         card(page, SIFT).scroll_into_view_if_needed()
         screenshot(page, "ordering-phone-02-after-reload")
+        context.close()
+    log.assert_local()
+
+
+def test_practice_card_checks_an_order_and_lets_the_participant_retry(served):
+    _course, process = served
+    log = Network()
+    with chromium() as browser:
+        context = log.watch(browser.new_context(**SMALL_PHONE))
+        context.set_default_timeout(60_000)
+        context.kimtrain_touch = True
+        page = context.new_page()
+        page.goto(process.url)
+        press(page, page.locator("a.kt-module"))
+        box = card(page, "LAT-HOAKS-URUT")
+        box.locator(".kt-step").first.wait_for()
+        assert box.locator(".kt-badge").inner_text() == "Latihan"
+        for step in ("C", "B", "D", "A"):  # sources, photo, coverage, decide: one swap
+            press(page, box.locator(f'[data-step="{step}"]'))
+        page.wait_for_function(
+            """() => document.querySelector(
+                '.kt-card[data-item="LAT-HOAKS-URUT"] [data-step="A"] .kt-mark')
+                .textContent === "4" """)
+        press(page, box.locator('[data-action="check"]'))
+        feedback = box.locator('.kt-feedback[data-verdict="partial"]')
+        feedback.wait_for()
+        assert "5 dari 6 pasangan langkah sudah dalam urutan yang benar" in feedback.inner_text()
+        assert box.locator('[data-step="C"]').is_disabled()
+        screenshot(page, "ordering-phone-03-practice-partial")
+        press(page, box.locator('[data-action="retry"]'))
+        page.wait_for_function(
+            """() => !document.querySelector(
+                '.kt-card[data-item="LAT-HOAKS-URUT"] [data-step="C"]').disabled""")
+        for step in ("C", "D", "B", "A"):
+            press(page, box.locator(f'[data-step="{step}"]'))
+        page.wait_for_function(
+            """() => document.querySelector(
+                '.kt-card[data-item="LAT-HOAKS-URUT"] [data-step="A"] .kt-mark')
+                .textContent === "4" """)
+        press(page, box.locator('[data-action="check"]'))
+        box.locator('.kt-feedback[data-verdict="correct"]').wait_for()
+        assert "Tepat!" in box.locator(".kt-feedback").inner_text()
+        screenshot(page, "ordering-phone-04-practice-correct")
         context.close()
     log.assert_local()
