@@ -66,6 +66,16 @@ def serve(args: argparse.Namespace) -> int:
 
     workshop = prepare_workshop(course, args.names or None, modules=args.modul,
                                 lang=get_language(), release=release)
+    config = server_config(args.host, args.port, transport=transport,
+                           warm=0 if args.hub else args.warm,
+                           warm_paths=[a.url.removeprefix("/voila/render/")
+                                       for a in workshop.assessments])
+    hub = None
+    if args.hub:  # a JupyterHub service: the hub's address, login and groups
+        from kimtrain.hub.serving import hub_server
+
+        hub, args.host, args.port, prefix = hub_server(course, config)
+        args.no_qr = True
     _check_port(args.host, args.port)
     urls = server_urls(args.host, args.port)
     key = secrets.token_urlsafe(9)
@@ -77,7 +87,7 @@ def serve(args: argparse.Namespace) -> int:
         say(f"  - {t('serve.list.module', title=m.title)}")
     roster = load_roster(course)
     say(t("serve.roster", count=len(roster)) if roster else t("serve.roster_empty"))
-    if roster:
+    if roster and hub is None:  # on a hub the login is the identity: no PINs
         from kimtrain.serve.identity import ensure_pins
 
         made = ensure_pins(course.root, [p.id for p in roster])
@@ -89,21 +99,20 @@ def serve(args: argparse.Namespace) -> int:
         say(f"    {url}")
     if not args.no_qr:
         say(qr_terminal(urls[0]))
-    say(t("serve.trainer_here", url=f"http://127.0.0.1:{args.port}/pelatih"))
-    say(t("serve.trainer_other", url=f"{urls[0]}pelatih?kunci={key}"))
-    say(t("results.serve.screen", url=f"http://127.0.0.1:{args.port}/pelatih/layar"))
+    if hub is not None:
+        say(t("hub.serve.trainer", url=f"{prefix}pelatih", group=hub.trainer_group))
+    else:
+        say(t("serve.trainer_here", url=f"http://127.0.0.1:{args.port}/pelatih"))
+        say(t("serve.trainer_other", url=f"{urls[0]}pelatih?kunci={key}"))
+        say(t("results.serve.screen", url=f"http://127.0.0.1:{args.port}/pelatih/layar"))
     say(t("serve.stop"))
 
     from kimtrain.serve.limits import KernelLimits
 
     limits = KernelLimits(total=args.max_kernels, per_client=args.max_kernels_per_client,
                           connect_timeout=args.connect_timeout)
-    server = WorkshopServer(
-        config=server_config(args.host, args.port, transport=transport, warm=args.warm,
-                             warm_paths=[a.url.removeprefix("/voila/render/")
-                                         for a in workshop.assessments]),
-        workshop=workshop, urls=urls, trainer_key=key, limits=limits,
-    )
+    server = WorkshopServer(config=config, workshop=workshop, urls=urls, trainer_key=key,
+                            limits=limits, hub=hub)
     server.custom_display_url = urls[0]  # Voilà's own line: the address phones can use
     server.initialize()
     server.start()
@@ -129,4 +138,5 @@ def register(sub: argparse._SubParsersAction) -> None:
                         metavar="N", help=t("cli.serve.max_per_client"))
     parser.add_argument("--connect-timeout", type=float, default=DEFAULT_CONNECT_TIMEOUT,
                         metavar="S", help=t("cli.serve.connect_timeout"))
+    parser.add_argument("--hub", action="store_true", help=t("cli.serve.hub"))
     parser.set_defaults(func=serve)

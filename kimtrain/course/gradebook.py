@@ -60,7 +60,10 @@ def cell_scores(course: Course, assessment: str) -> list[CellScore]:
     """Every graded item of every submission of ``assessment``."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    rows: list[CellScore] = []
+    from kimtrain.hub.ids import code_mapper
+
+    code = code_mapper(course)  # a hub's spellings of a code are that participant
+    rows: dict[tuple[str, str], CellScore] = {}
     with Gradebook(course.db_url, course.course_id) as gb:
         try:
             assignment = gb.find_assignment(assessment)
@@ -73,12 +76,15 @@ def cell_scores(course: Course, assessment: str) -> list[CellScore]:
                     if item is None:
                         continue
                     pending = bool(grade.needs_manual_grade)
-                    rows.append(CellScore(
-                        participant=submission.student.id, item=item, grade_id=grade.name,
+                    row = CellScore(
+                        participant=code(submission.student.id), item=item, grade_id=grade.name,
                         score=None if pending else float(grade.score),
                         max_points=float(grade.max_score), needs_manual=pending,
-                    ))
-    return rows
+                    )
+                    exact = row.participant == submission.student.id
+                    if exact or (row.participant, grade.name) not in rows:
+                        rows[(row.participant, grade.name)] = row
+    return list(rows.values())
 
 
 def participant_scores(course: Course, assessment: str) -> list[ParticipantScore]:

@@ -117,6 +117,7 @@ def _cell_frame(course: Course, assessment: str) -> pd.DataFrame:
     finally:
         engine.dispose()
     frame = pd.DataFrame(rows, columns=["participant", "name", "score", "manual", "max"])
+    frame = _one_spelling(course, frame)
     item = pd.Series(np.nan, index=frame.index, dtype=object)
     for prefix in _PREFIXES:
         mine = frame["name"].str.startswith(prefix)
@@ -129,6 +130,22 @@ def _cell_frame(course: Course, assessment: str) -> pd.DataFrame:
                          "score": np.where(manual, np.nan,
                                            frame["score"].to_numpy(dtype=float)),
                          "max": frame["max"].to_numpy(dtype=float), "manual": manual})
+
+
+def _one_spelling(course: Course, frame: pd.DataFrame) -> pd.DataFrame:
+    """Gradebook ids as roster codes (a hub's ``kim-001``, ``jupyter-kim-001`` are
+    ``KIM-001``: :mod:`kimtrain.hub.ids`); one row per participant and cell."""
+    from kimtrain.hub.ids import code_mapper
+
+    ids = frame["participant"].astype(str)
+    codes = ids.map(code_mapper(course))
+    if (codes == ids).all():
+        return frame
+    frame = frame.assign(participant=codes, _exact=(codes == ids))
+    # where two spellings hold the same cell, the one under the code itself wins
+    frame = frame.sort_values("_exact", kind="stable").drop_duplicates(
+        ["participant", "name"], keep="last")
+    return frame.drop(columns="_exact")
 
 
 def gradebook_cells(course: Course, assessment: str) -> list[tuple[str, str, float | None,
@@ -188,7 +205,10 @@ def load_form(course: Course, name: str) -> FormData:
 
 def _results(course: Course, name: str, participants: list[str],
              items: list[ItemInfo]) -> pd.DataFrame:
-    rows = result_rows(course.root, name)
+    from kimtrain.hub.ids import code_mapper
+
+    code = code_mapper(course)
+    rows = [(code(row[0]), *row[1:]) for row in result_rows(course.root, name)]
     frame = pd.DataFrame(rows, columns=["participant", "item", "response", "points", "max",
                                         "status"])[RESULT_COLUMNS]
     frame["row"] = pd.Index(participants).get_indexer(frame["participant"])

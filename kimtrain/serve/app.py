@@ -24,6 +24,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import tornado.escape
 import tornado.web
 from jupyter_server.base.handlers import FileFindHandler
 from tornado.ioloop import PeriodicCallback
@@ -112,8 +113,24 @@ def _write_notice(handler: tornado.web.RequestHandler, status_code: int) -> None
 
 
 class _Base(tornado.web.RequestHandler):
+    hub_user: str | None = None
+
     def initialize(self, server: WorkshopServer) -> None:
         self.server = server
+
+    async def prepare(self) -> None:
+        # On a hub (kimtrain.hub.service) every kimtrain page needs the hub login.
+        if self.server.hub is not None:
+            self.hub_user = await self.server.hub.user(self)
+            if self.hub_user is None:
+                self.redirect(self.server.base_url + "login?next="
+                              + tornado.escape.url_escape(self.request.uri or ""))
+
+    def write(self, chunk: str | bytes | dict[str, Any]) -> None:
+        if isinstance(chunk, str) and self.server.base_url != "/":  # behind the hub's proxy
+            for attr in ('href="/', 'action="/'):
+                chunk = chunk.replace(attr, attr[:-1] + self.server.base_url)
+        super().write(chunk)
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -140,6 +157,8 @@ class LandingHandler(_Base):
 
 class TrainerHandler(_Base):
     def _allowed(self) -> bool:
+        if self.server.hub is not None:  # behind the proxy every request is 127.0.0.1
+            return bool(self.hub_user) and self.server.hub.is_trainer(self.hub_user)
         key = self.get_query_argument("kunci", "")
         return (self.request.remote_ip in _LOOPBACK
                 or (bool(key) and secrets.compare_digest(key, self.server.trainer_key)))
@@ -204,6 +223,10 @@ class RenderHandler(TornadoVoilaHandler):
             raise tornado.web.HTTPError(404)
         limits: KernelLimits = self.settings["kimtrain_limits"]
         client = self.request.remote_ip or "?"
+        if self.settings.get("kimtrain_hub") is not None:  # a hub user, not the proxy's address
+            from kimtrain.hub.service import HUB_CLIENT_PREFIX
+
+            client = HUB_CLIENT_PREFIX + str(self.current_user.username)
         refused = await limits.admit(self.kernel_manager, client)
         if refused:
             log.warning("page of %s refused for %s: %s", path, client, refused)
@@ -258,6 +281,8 @@ class WorkshopServer(Voila):
     urls = AnyTrait([], help="The addresses shown to participants.")
     trainer_key = Unicode(help="The key that opens the trainer's page from another device.")
     limits = AnyTrait(help="The kimtrain.serve.limits.KernelLimits of this server.")
+    hub = AnyTrait(None, allow_none=True,
+                   help="A kimtrain.hub.service.HubGate when served as a JupyterHub service.")
 
     def initialize(self, argv: list[str] | None = None) -> None:
         os.environ[SERVER_ENV] = "1"
@@ -265,6 +290,8 @@ class WorkshopServer(Voila):
         for var in ("KIMTRAIN_PESERTA", "JUPYTERHUB_USER"):  # never one fixed participant
             os.environ.pop(var, None)
         os.environ.setdefault("KIMTRAIN_LANG", get_language())
+        if self.hub is not None:  # kernels: identity from the hub (kimtrain.hub.kernel)
+            os.environ["KIMTRAIN_HUB"] = "1"
         super().initialize([str(self.workshop.root)])
 
     def setup_template_dirs(self) -> None:
@@ -283,6 +310,7 @@ class WorkshopServer(Voila):
         root = self.workshop.course.root
         self.limits.on_gone = lambda kernel_id: note_client(root, kernel_id, None)
         settings["kimtrain_limits"] = self.limits
+        settings["kimtrain_hub"] = self.hub
         settings["default_handler_class"] = NotFoundHandler
         settings["kimtrain_note_client"] = lambda kernel_id, client: note_client(
             root, kernel_id, client)
@@ -300,11 +328,12 @@ class WorkshopServer(Voila):
                 spec = (spec[0], _STATIC_HANDLERS[spec[1]], *spec[2:])
             handlers.append(spec)
         ours = {"server": self}
-        return [(r"/", LandingHandler, ours),
-                (r"/pelatih/pin", PinResetHandler, ours),
-                (r"/pelatih(\.json)?", TrainerHandler, ours),
-                (r"/pelatih/layar", ScreenHandler, ours),
-                (r"/kimtrain/static/(.*)", WidgetAssetHandler), *handlers]
+        base = self.base_url.rstrip("/")  # "" unless served under a hub's prefix
+        return [(base + r"/", LandingHandler, ours),
+                (base + r"/pelatih/pin", PinResetHandler, ours),
+                (base + r"/pelatih(\.json)?", TrainerHandler, ours),
+                (base + r"/pelatih/layar", ScreenHandler, ours),
+                (base + r"/kimtrain/static/(.*)", WidgetAssetHandler), *handlers]
 
     def sweep(self) -> None:
         """Place any submitted sheet whose nbgrader hand-in is missing (a safety net)."""

@@ -53,9 +53,19 @@ def _attach_server(session: Assessment) -> None:
         attach(session)
 
 
+def _attach_hub_exchange(session: Assessment) -> None:
+    """JupyterLab on a JupyterHub: "Kirim" submits through nbgrader's exchange."""
+    if os.environ.get("JUPYTERHUB_USER") and not _in_grading():
+        from kimtrain.hub.handin import attach_exchange
+
+        attach_exchange(session)
+
+
 # Called with every new Assessment, in order; each adds its hooks (``on_submit``,
-# ``on_identify``) where it applies: the offline zip hand-in, the workshop server.
-SESSION_EXTENSIONS: list[Callable[[Assessment], None]] = [attach_zip, _attach_server]
+# ``on_identify``) where it applies: the offline zip hand-in, the workshop server,
+# a hub's exchange.
+SESSION_EXTENSIONS: list[Callable[[Assessment], None]] = [attach_zip, _attach_server,
+                                                          _attach_hub_exchange]
 
 
 def record_answer(store: AnswerStore, assessment: str, participant: str,
