@@ -8,7 +8,7 @@ import secrets
 import socket
 
 from kimtrain.commands._output import say
-from kimtrain.errors import KimtrainError
+from kimtrain.errors import CourseError, KimtrainError
 from kimtrain.i18n import t
 from kimtrain.oscompat import disable_quickedit, is_windows, use_selector_event_loop
 
@@ -64,8 +64,15 @@ def serve(args: argparse.Namespace) -> int:
         say(t("serve.releasing", name=name))
         Nbgrader(course).generate(name)
 
-    workshop = prepare_workshop(course, args.names or None, modules=args.modul,
-                                lang=get_language(), release=release)
+    try:
+        workshop = prepare_workshop(course, args.names or None, modules=args.modul,
+                                    lang=get_language(), release=release)
+    except CourseError as exc:  # a hub service starts before anything is released
+        if not (args.hub and exc.key == "serve.nothing"):
+            raise
+        from kimtrain.hub.serving import empty_workshop
+
+        workshop = empty_workshop(course)
     config = server_config(args.host, args.port, transport=transport,
                            warm=0 if args.hub else args.warm,
                            warm_paths=[a.url.removeprefix("/voila/render/")

@@ -5,9 +5,10 @@ into the exchange under a hash of the submission's secret
 (``submission_secret.txt``, written by ``nbgrader submit``), and a participant's
 ``nbgrader fetch_feedback NAME`` (or the *Assignments* list in JupyterLab) finds it
 next to their own copy of that hand-in: ``~/<course>/<NAME>/feedback/<time>/``.
-kimtrain places its own page (``umpan-balik/NAME/NAME-<ID>.html``) there as the
-notebook's feedback, with the hand-in's ``timestamp.txt`` and secret, then runs
-nbgrader's release. Hand-ins that did not come through the exchange (the workshop
+kimtrain's page (:func:`kimtrain.feedback.write_feedback` writes it to
+``feedback/<ID>/<NAME>/<NAME>.html``) goes there as the notebook's feedback, with the
+hand-in's ``timestamp.txt`` and secret; then nbgrader's release runs for each of those
+participants. Hand-ins that did not come through the exchange (the workshop
 server, offline zips) have no secret: their pages go out as before.
 """
 
@@ -57,6 +58,8 @@ def release_feedback(course: Course, assessment: str, pages: list[Path]) -> list
         from kimtrain.course.nbgrader_api import Nbgrader, _clean_env
 
         nbgrader = Nbgrader(course)
-        with _clean_env():
-            nbgrader._check("release_feedback", nbgrader.api.release_feedback(assessment))
+        for participant in placed:  # one by one: a page without a secret stops nbgrader
+            with _clean_env():
+                nbgrader._check("release_feedback",
+                                nbgrader.api.release_feedback(assessment, participant))
     return placed

@@ -47,7 +47,11 @@ def hub_service_address() -> tuple[str, int, str]:
     return url.hostname or "127.0.0.1", url.port or 8866, prefix
 
 
-def _shared_auth() -> HubOAuth:
+def _shared_auth(api_token: str | None = None) -> HubOAuth:
+    """The service's one HubOAuth. The first call passes the token explicitly: traitlets
+    read defaults lazily, and the token leaves the environment before kernels start."""
+    if api_token is not None:
+        return HubOAuth.instance(api_token=api_token, cache_max_age=60)
     return HubOAuth.instance(cache_max_age=60)
 
 

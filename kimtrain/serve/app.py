@@ -281,6 +281,7 @@ class WorkshopServer(Voila):
     urls = AnyTrait([], help="The addresses shown to participants.")
     trainer_key = Unicode(help="The key that opens the trainer's page from another device.")
     limits = AnyTrait(help="The kimtrain.serve.limits.KernelLimits of this server.")
+    served_paths = AnyTrait(set(), help="Notebook paths that may render (kimtrain_paths).")
     hub = AnyTrait(None, allow_none=True,
                    help="A kimtrain.hub.service.HubGate when served as a JupyterHub service.")
 
@@ -304,7 +305,7 @@ class WorkshopServer(Voila):
         settings = {**super().init_settings(), **http_settings()}
         paths = {a.url.removeprefix("/voila/render/") for a in self.workshop.assessments}
         paths |= {m.path for m in self.workshop.modules}
-        settings["kimtrain_paths"] = paths
+        settings["kimtrain_paths"] = self.served_paths = paths
         if self.limits is None:
             self.limits = KernelLimits()
         root = self.workshop.course.root
@@ -337,6 +338,14 @@ class WorkshopServer(Voila):
 
     def sweep(self) -> None:
         """Place any submitted sheet whose nbgrader hand-in is missing (a safety net)."""
+        if self.hub is not None:  # on a hub: tests released since the start (kimtrain.hub)
+            from kimtrain.hub.serving import add_released
+
+            try:
+                for name in add_released(self.workshop, self.served_paths, get_language()):
+                    log.info("now serving %s", name)
+            except Exception as exc:  # the server must keep serving whatever happens here
+                log.warning("new releases not served: %s", exc)
         for served in self.workshop.assessments:
             try:
                 placed = sweep(self.workshop.course.root, served.folder, served.name)
