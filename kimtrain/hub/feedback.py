@@ -45,7 +45,12 @@ def place_for_release(course: Course, assessment: str, pages: list[Path]) -> lis
         for name in (SECRET, TIMESTAMP):
             shutil.copy2(handed_in / name, target / name)
         for notebook in sorted(handed_in.glob("*.ipynb")):
-            shutil.copy2(page, target / f"{notebook.stem}.html")
+            html_file = target / f"{notebook.stem}.html"
+            if not html_file.exists():
+                shutil.copy2(page, html_file)
+            # nbgrader copies the file's mode into the exchange; the participant's own
+            # OS user must be able to read it there (kimtrain writes pages 0600)
+            html_file.chmod(0o644)
         placed.append(participant)
     return placed
 
