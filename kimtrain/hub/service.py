@@ -106,6 +106,7 @@ class HubGate:
     course_id: str
     api_url: str = ""
     token: str = ""
+    is_hub_gate = True  # what kimtrain.serve.app looks for (a plain class attribute)
 
     @classmethod
     def from_environment(cls, course_id: str) -> HubGate:

@@ -118,18 +118,25 @@ class _Base(tornado.web.RequestHandler):
     def initialize(self, server: WorkshopServer) -> None:
         self.server = server
 
+    def _hub(self) -> Any:
+        """The server's kimtrain.hub.service.HubGate, or None (not on a hub)."""
+        hub = getattr(self.server, "hub", None)
+        return hub if getattr(hub, "is_hub_gate", False) is True else None
+
     async def prepare(self) -> None:
         # On a hub (kimtrain.hub.service) every kimtrain page needs the hub login.
-        if self.server.hub is not None:
-            self.hub_user = await self.server.hub.user(self)
+        if self._hub() is not None:
+            self.hub_user = await self._hub().user(self)
             if self.hub_user is None:
                 self.redirect(self.server.base_url + "login?next="
                               + tornado.escape.url_escape(self.request.uri or ""))
 
     def write(self, chunk: str | bytes | dict[str, Any]) -> None:
-        if isinstance(chunk, str) and self.server.base_url != "/":  # behind the hub's proxy
+        # behind a hub's proxy, every address of kimtrain's pages is under the prefix
+        prefix = getattr(self.server, "base_url", "/")
+        if isinstance(chunk, str) and isinstance(prefix, str) and prefix != "/":
             for attr in ('href="/', 'action="/'):
-                chunk = chunk.replace(attr, attr[:-1] + self.server.base_url)
+                chunk = chunk.replace(attr, attr[:-1] + prefix)
         super().write(chunk)
 
     def set_default_headers(self) -> None:
@@ -157,8 +164,8 @@ class LandingHandler(_Base):
 
 class TrainerHandler(_Base):
     def _allowed(self) -> bool:
-        if self.server.hub is not None:  # behind the proxy every request is 127.0.0.1
-            return bool(self.hub_user) and self.server.hub.is_trainer(self.hub_user)
+        if self._hub() is not None:  # behind the proxy every request is 127.0.0.1
+            return bool(self.hub_user) and self._hub().is_trainer(self.hub_user)
         key = self.get_query_argument("kunci", "")
         return (self.request.remote_ip in _LOOPBACK
                 or (bool(key) and secrets.compare_digest(key, self.server.trainer_key)))
