@@ -62,7 +62,8 @@ class HubAPI:
         return json.loads(text) if text else None
 
     def user(self, name: str) -> dict[str, Any] | None:
-        return self._call("GET", f"/users/{urllib.parse.quote(name)}", ok=(404,))
+        found = self._call("GET", f"/users/{urllib.parse.quote(name)}", ok=(404,))
+        return found if isinstance(found, dict) else None
 
     def create_users(self, names: list[str]) -> None:
         """Create the hub users that do not exist yet (existing ones are left alone)."""

@@ -84,7 +84,7 @@ def _enrol(args: argparse.Namespace) -> int:
     return enrol_after_import(course)
 
 
-def register_enrol(roster_sub: argparse._SubParsersAction) -> None:
+def register_enrol(roster_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``kimtrain roster enrol``: (again) enrol the roster in the course's hub group."""
     parser = roster_sub.add_parser("enrol", help=t("cli.roster.enrol"),
                                    description=t("cli.roster.enrol"))

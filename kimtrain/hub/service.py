@@ -55,7 +55,7 @@ def _shared_auth(api_token: str | None = None) -> HubOAuth:
     return HubOAuth.instance(cache_max_age=60)
 
 
-class _LoginHandler(HubOAuthenticated, RequestHandler):
+class _LoginHandler(HubOAuthenticated, RequestHandler):  # type: ignore[misc]
     """``<prefix>login``: off to the hub's login (an OAuth state cookie is set first)."""
 
     hub_auth_class = HubOAuth
@@ -72,7 +72,7 @@ class _LoginHandler(HubOAuthenticated, RequestHandler):
         self.redirect(self.get_login_url())
 
 
-class _CallbackHandler(HubOAuthCallbackHandler):
+class _CallbackHandler(HubOAuthCallbackHandler):  # type: ignore[misc]
     hub_auth_class = HubOAuth
 
 
@@ -87,7 +87,7 @@ class HubIdentityProvider(IdentityProvider):
     def login_available(self) -> bool:
         return True
 
-    async def get_user(self, handler: RequestHandler) -> User | None:  # type: ignore[override]
+    async def get_user(self, handler: RequestHandler) -> User | None:
         model = await _shared_auth().get_user(handler, sync=False)
         if not model:
             return None
