@@ -17,8 +17,10 @@ What each hook does:
   ``/opt/tljh/user/etc/jupyter/nbgrader_config.py``, and one kimtrain course per entry
   of ``KIMTRAIN_COURSES`` (``id:folder:trainer[,trainer]`` separated by spaces), each
   made with ``kimtrain init --hub`` and its hub configuration copied to
-  ``/opt/tljh/config/jupyterhub_config.d/kimtrain-<id>.py``. Courses that already exist
-  are left alone, so the installer can be run again (TLJH upgrades do that).
+  ``/opt/tljh/config/jupyterhub_config.d/kimtrain-<id>.py``. The first trainer's OS user
+  (``jupyter-<name>``, made if missing) owns the course and runs its service. Courses
+  that already exist are left alone, so the installer can be run again (TLJH upgrades
+  do that).
 
 Only the standard library is used: this runs in TLJH's hub environment.
 """
@@ -75,12 +77,23 @@ def tljh_post_install() -> None:
     (etc / "nbgrader_config.py").write_text(PARTICIPANT_CONFIG, encoding="utf-8")
     kimtrain = USER_ENV / "bin" / "kimtrain"
     for course_id, folder, trainers in courses(os.environ.get("KIMTRAIN_COURSES", "")):
+        # the first trainer's OS user owns the course and runs its service, as TLJH
+        # names it (jupyter-<name>, tljh/user.py); made now if they never logged in
+        owner = f"jupyter-{trainers[0].lower()}" if trainers else ""
+        if owner:
+            from tljh.user import ensure_user
+
+            ensure_user(owner)
         if not (folder / "nbgrader_config.py").exists():
             command = [str(kimtrain), "init", str(folder), "--hub", "--course-id", course_id,
                        "--exchange", str(EXCHANGE), "--hub-api", HUB_API]
             for trainer in trainers:
                 command += ["--instructor", trainer]
+            if owner:
+                command += ["--service-user", owner]
             subprocess.run(command, check=True)
+            if owner:
+                subprocess.run(["chown", "-R", f"{owner}:", str(folder)], check=True)
         CONFIG_D.mkdir(parents=True, exist_ok=True)
         shutil.copy(folder / "hub" / "jupyterhub_config.py",
                     CONFIG_D / f"kimtrain-{course_id}.py")

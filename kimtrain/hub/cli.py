@@ -21,6 +21,7 @@ def add_init_arguments(parser: argparse.ArgumentParser) -> None:
                         help=t("cli.init.instructor"))
     parser.add_argument("--service-port", type=int, default=8866, metavar="PORT",
                         help=t("cli.init.service_port"))
+    parser.add_argument("--service-user", metavar="OS_USER", help=t("cli.init.service_user"))
 
 
 def init_hub(course: Course, args: argparse.Namespace, exchange: str) -> None:
@@ -30,10 +31,21 @@ def init_hub(course: Course, args: argparse.Namespace, exchange: str) -> None:
         course_id=course.course_id, exchange=exchange,
         api_url=args.hub_api or os.environ.get("JUPYTERHUB_API_URL") or DEFAULT_API,
         login=args.hub_login, instructors=[name.strip().lower() for name in args.instructor],
-        service_port=args.service_port)
+        service_port=args.service_port, service_user=_service_user(args.service_user))
     for path in configure_hub(course, settings):
         say(t("hub.init.wrote", path=str(path)))
     say(t("hub.init.next", course_id=course.course_id))
+
+
+def _service_user(chosen: str | None) -> str:
+    """The OS user the service runs as: the one named, else whoever makes the course
+    (files the service writes stay the trainer's); none when that is root."""
+    if chosen:
+        return chosen
+    import getpass
+
+    who = getpass.getuser()
+    return "" if who == "root" else who
 
 
 def enrol_roster(course: Course) -> tuple[str, list[str]] | None:

@@ -44,6 +44,8 @@ class HubSettings:
     login: str = "code"  # "code": hub user = code in lower case; "email": contact e-mail
     instructors: list[str] = field(default_factory=list)
     service_port: int = 8866
+    # the OS user the hub runs the service as (the course folder's owner); "" = the hub's
+    service_user: str = ""
 
     @property
     def student_group(self) -> str:
@@ -139,7 +141,7 @@ c.JupyterHub.services.append({{
     "url": "http://127.0.0.1:{port}",
     "command": [{python!r}, "-m", "kimtrain", "serve", "--hub", "--course", COURSE_DIR],
     "display": True,
-    "oauth_no_confirm": True,
+    "oauth_no_confirm": True,{user_line}
 }})
 '''
 
@@ -149,7 +151,10 @@ def configure_hub(course: Course, settings: HubSettings) -> list[Path]:
     values = {"course_id": course.course_id, "exchange": settings.exchange,
               "plugin": AUTH_PLUGIN, "root": str(course.root),
               "instructors": list(settings.instructors), "port": settings.service_port,
-              "python": sys.executable}
+              "python": sys.executable,
+              "user_line": (f"\n    # runs as the course folder's owner (the hub runs as root)"
+                            f"\n    \"user\": {settings.service_user!r},"
+                            if settings.service_user else "")}
     with open(course.config_file, "a", encoding="utf-8") as fh:
         fh.write(_TRAINER_CONFIG.format(**values))
     hub_dir = course.root / "hub"
