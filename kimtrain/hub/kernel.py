@@ -24,15 +24,21 @@ HUB_CLIENT_PREFIX = "hub:"
 
 
 def hub_participant(root: Path) -> str | None:
-    """The roster code of the hub user whose page this kernel serves."""
+    """The roster code of the hub user whose page this kernel serves; ``None`` when
+    unknown, or when the course has a roster and that code is not on it (a trainer's
+    or another course's login gets no sheet)."""
     from kimtrain.course.layout import Course
+    from kimtrain.course.roster import load_roster
     from kimtrain.hub.ids import course_code
     from kimtrain.serve.identity import client_of_kernel
 
     client = client_of_kernel(root)
     if not client.startswith(HUB_CLIENT_PREFIX):
         return None
-    return course_code(Course(root, ""), client[len(HUB_CLIENT_PREFIX):])
+    course = Course(root, "")
+    code = course_code(course, client[len(HUB_CLIENT_PREFIX):])
+    roster = {p.id.upper() for p in load_roster(course)}
+    return code if not roster or code in roster else None
 
 
 def attach_hub(session: Assessment, root: Path) -> None:

@@ -158,7 +158,7 @@ class NotFoundHandler(tornado.web.RequestHandler):
 
 class LandingHandler(_Base):
     def get(self) -> None:
-        own = f"{self.request.protocol}://{self.request.host}/"
+        own = f"{self.request.protocol}://{self.request.host}{self.server.base_url}"
         self.write(landing_page(self.server.workshop, own, get_language()))
 
 
