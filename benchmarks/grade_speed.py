@@ -57,8 +57,8 @@ def make_course(root: Path, participants: int, items: int):
     rng = random.Random(7)
     for n in range(participants):
         pid = f"KIM-{n + 1:03d}"
-        folder = course.folder("submitted", pid, NAME)
-        shutil.copytree(course.folder("release", NAME), folder)
+        folder = course.submitted_dir(pid, NAME)
+        shutil.copytree(course.release_dir(NAME), folder)
         store = FileAnswerStore(folder)
         for item in load_manifest(folder, NAME)["items"]:
             if rng.random() < 0.95:

@@ -5,7 +5,7 @@
 Builds a throw-away course with a synthetic 40-item form (labelled as such: single,
 multiple, true/false and numeric items), releases it with nbgrader, starts
 `kimtrain serve` on 127.0.0.1 exactly as a trainer does, and runs N protocol-level
-participants (kimtrain.serve.client.ServedPage: the page over HTTP, which starts a
+participants (tests/served_client.py ServedPage: the page over HTTP, which starts a
 kernel and runs the notebook, then the kernel websocket) concurrently. Each
 participant identifies, taps all items (``--think`` seconds between taps, jittered),
 and taps "Kirim". An answer's round trip is from sending the widget message to the
@@ -132,7 +132,8 @@ class Memory(threading.Thread):
 
 async def participant(url: str, code: str, pin: str, think: float, seed: int, arrive: float,
                       out: dict[str, Any]) -> None:
-    from kimtrain.serve.client import ServedPage
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's tests/
+    from tests.served_client import ServedPage
 
     rng = random.Random(seed)
     await asyncio.sleep(arrive)

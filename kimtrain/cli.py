@@ -67,7 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argparse._ = _argparse_text  # type: ignore[attr-defined]  # argparse looks it up per call
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        status: int = args.func(args)
+        return status
     except KimtrainError as exc:
         print(f"{t('cli.error')}: {exc}", file=sys.stderr)
         return 1

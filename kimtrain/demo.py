@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kimtrain.answers.store import FileAnswerStore
-from kimtrain.assessment.blueprint import load_blueprint
+from kimtrain.assessment.blueprint import Blueprint, load_blueprint
 from kimtrain.assessment.build import build_assessment
 from kimtrain.assessment.manifest import load_manifest
 from kimtrain.bank.model import DOMAINS, Item
@@ -40,34 +40,6 @@ __all__ = ["DemoResult", "answer_pattern", "demo_roster", "run_demo"]
 MARKER = ".kimtrain-demo"
 ASSESSMENT = "pretest"
 POSTTEST = "posttest"
-
-# Simulated written answers (good, weak) by competency, so that a facilitator who opens
-# the demo in formgrader reads answers that fit the task: a news item (N1), a rewritten
-# post (E1), and otherwise the clarification of a bansos hoax (K2).
-_WRITTEN = {
-    "N1": (
-        "Warga Lampuyang Bersihkan Parit Jelang Musim Hujan. Sekitar 60 warga Desa "
-        "Lampuyang, Kecamatan Teluk Sampit, bersama perangkat desa dan anggota KIM "
-        "bergotong royong membersihkan parit di jalan utama desa pada Minggu (12/4/2026) "
-        "pukul 07.00–10.00 WIB. Parit sepanjang kurang lebih 1 kilometer dibersihkan dan 40 "
-        "karung sampah diangkut, karena jalan sering tergenang saat hujan. \"Kalau parit "
-        "lancar, jalan tidak lagi tergenang setiap hujan,\" kata Kepala Desa Rahman. Ibu "
-        "Lina, pedagang sayur, berkata gerobaknya biasanya susah lewat kalau jalan banjir.",
-        "Kerja bakti kemarin sangat meriah dan sukses, warga antusias sekali.",
-    ),
-    "E1": (
-        "Lampu jalan di depan SD sudah dua bulan mati. Mohon pemerintah desa memberi tahu "
-        "kapan lampu itu bisa diperbaiki. Terima kasih.",
-        "Lampu jalan mati, aparat desa malas.",
-    ),
-    "K2": (
-        "Warga sekalian, pesan tentang situs cek bansos itu HOAKS dan penipuan. Jangan isi "
-        "NIK atau kode OTP di sana. Cek resmi hanya di cekbansos.kemensos.go.id atau "
-        "tanyakan ke kantor desa. Kalau sudah terlanjur mengisi, segera hubungi bank dan "
-        "ganti kata sandi. Terima kasih — KIM Desa.",
-        "Itu hoaks ya, jangan percaya.",
-    ),
-}
 
 # Fictional participants of two fictional KIM groups in real Kotim places.
 _NAMES = ("Siti Aminah", "Budi Santoso", "Rahmawati", "Ahmad Fauzi", "Dewi Lestari",
@@ -100,29 +72,7 @@ def answer_pattern(item: Item, rng: random.Random, ability: float, blank_rate: f
     if rng.random() < blank_rate:
         return None
     right = rng.random() < ability
-    if item.type == "single":
-        wrong = [o for o in item.options if o != item.key]
-        return item.key if right else rng.choice(wrong)
-    if item.type == "multiple":
-        key = list(item.key)
-        others = [o for o in item.options if o not in key]
-        if right:
-            return key
-        # a partial answer: most of the key, sometimes with one distractor
-        chosen = key[:-1] or key
-        if others and rng.random() < 0.5:
-            chosen = [*chosen, rng.choice(others)]
-        return chosen
-    if item.type == "truefalse":
-        return item.key if right else not item.key
-    if item.type == "numeric":
-        return f"{int(item.key):,}".replace(",", ".") if right else "142.000"
-    if item.type == "text":
-        return item.accept[0].lower() if right else "cari di Google"
-    if item.type == "written":
-        good, weak = _WRITTEN.get(item.competency, _WRITTEN["K2"])
-        return good if right else weak
-    return None
+    return item.kind.demo_answer(item, rng, right)
 
 
 def _prepare_out(out: Path) -> None:
@@ -134,7 +84,7 @@ def _prepare_out(out: Path) -> None:
 
 
 def _simulate(course: Course, name: str, roster: list[Participant], abilities: list[float],
-              rng: random.Random, progress: Callable[[str], None]):
+              rng: random.Random, progress: Callable[[str], None]) -> Blueprint:
     """Build and generate assessment ``name``; each participant answers a copy of the
     release and hands it in as the workshop server does (no exchange, so this runs on
     Windows too); then grade."""
@@ -149,7 +99,7 @@ def _simulate(course: Course, name: str, roster: list[Participant], abilities: l
     build_assessment(blueprint, course.root)
     progress(t("windows.demo.step.generate"))
     Nbgrader(course).generate(name)
-    released = course.folder("release", name)
+    released = course.release_dir(name)
     items = {item.id: item for item in blueprint.items}
     for index, (person, ability) in enumerate(zip(roster, abilities, strict=True)):
         pid = person.id

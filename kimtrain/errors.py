@@ -9,6 +9,7 @@
     │   └── RosterError           a participant list (row and column of each problem)
     ├── AnswerError               an answer that does not fit its item
     ├── StoreError                the answer store cannot be read or written
+    ├── SubmittedAlready          an answer after "Kirim" (the sheet is locked)
     ├── CourseError               a course folder that is missing or malformed
     └── NbgraderError             an nbgrader step that failed (its log attached)
 
@@ -19,8 +20,9 @@ language switch after the error was raised still takes effect. The CLI catches
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 __all__ = [
     "AnswerError",
@@ -34,6 +36,7 @@ __all__ = [
     "NbgraderError",
     "RosterError",
     "StoreError",
+    "SubmittedAlready",
 ]
 
 
@@ -89,12 +92,21 @@ class BankIssue:
         }
 
 
-class IssuesError(KimtrainError):
+class Issue(Protocol):
+    """One mistake in a file (a bank's :class:`BankIssue`, a roster's row), said in words."""
+
+    def render(self) -> str: ...
+
+
+IssueT = TypeVar("IssueT", bound=Issue)
+
+
+class IssuesError(KimtrainError, Generic[IssueT]):
     """A file (or several) with mistakes; ``issues`` lists every one of them."""
 
     key = "bank.invalid"
 
-    def __init__(self, issues: list[BankIssue]) -> None:
+    def __init__(self, issues: Sequence[IssueT]) -> None:
         self.issues = list(issues)
         super().__init__(count=len(self.issues))
 
@@ -106,15 +118,15 @@ class IssuesError(KimtrainError):
         return "\n".join(lines)
 
 
-class BankError(IssuesError):
+class BankError(IssuesError["BankIssue"]):
     key = "bank.invalid"
 
 
-class BlueprintError(IssuesError):
+class BlueprintError(IssuesError["BankIssue"]):
     key = "blueprint.invalid"
 
 
-class RosterError(IssuesError):
+class RosterError(IssuesError[Issue]):
     key = "roster.invalid"
 
 
@@ -138,3 +150,9 @@ class NbgraderError(KimtrainError):
     def __init__(self, key: str | None = None, log: str = "", **params: Any) -> None:
         self.log = log
         super().__init__(key, **params)
+
+
+class SubmittedAlready(KimtrainError):
+    """The participant has sent the sheet ("Kirim"); its answers are locked."""
+
+    key = "widget.already_submitted"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kimtrain.context import VARIABLES
 from kimtrain.i18n import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,8 +20,7 @@ TEST_BLUEPRINT = Path(__file__).resolve().parent / "data" / "pretest.yaml"
 @pytest.fixture(autouse=True)
 def _indonesian(monkeypatch: pytest.MonkeyPatch):
     """Every test starts in the default language with no participant set."""
-    for var in ("KIMTRAIN_LANG", "KIMTRAIN_PESERTA", "JUPYTERHUB_USER", "KIMTRAIN_SERVER",
-                "NBGRADER_EXECUTION"):
+    for var in VARIABLES:  # kimtrain.context: every variable a session is told by
         monkeypatch.delenv(var, raising=False)
     set_language(None)
     yield

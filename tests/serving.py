@@ -18,6 +18,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from kimtrain.context import VARIABLES
+
 from .conftest import TEST_BLUEPRINT
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -57,8 +59,7 @@ def isolated_env(base: Path) -> dict[str, str]:
         env[name] = str(folder)
     env["TMPDIR"] = str(base)
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-    for var in ("KIMTRAIN_LANG", "KIMTRAIN_PESERTA", "JUPYTERHUB_USER", "KIMTRAIN_SERVER",
-                "KIMTRAIN_COURSE", "NBGRADER_EXECUTION"):
+    for var in VARIABLES:  # kimtrain.context: every variable a session is told by
         env.pop(var, None)
     return env
 

@@ -68,9 +68,21 @@ def test_each_form_has_about_forty_items_and_enough_of_every_domain(forms):
         assert not thin, f"{name}: fewer than {MIN_PER_DOMAIN} items in {thin}"
 
 
+# The pre- and post-test (and the cut scores set on them) predate the "ordering" type
+# (issue 10): it is used in the module quizzes and a practice card, and the forms stay
+# as they were, so their results (and the demo's table) are unchanged.
+LATER_TYPES = {"ordering"}
+
+
 def test_each_form_uses_every_item_type(forms):
     for name, form in forms.items():
-        assert {item.type for item in form.items} == set(ITEM_TYPES), name
+        assert {item.type for item in form.items} == set(ITEM_TYPES) - LATER_TYPES, name
+
+
+def test_every_item_type_is_used_by_some_quiz():
+    used = {item.type for name in quiz_names()
+            for item in load_blueprint(BLUEPRINTS / f"{name}.yaml").items}
+    assert used == set(ITEM_TYPES)
 
 
 def test_pre_and_post_share_only_their_anchor_and_are_parallel(forms):

@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-import kimtrain.course.handin as handin
+import kimtrain.handin as handin
 from kimtrain.answers import FileAnswerStore
 from kimtrain.course.collect import collect_zips
-from kimtrain.course.handin import NewerHandIn, install, load_refusals
 from kimtrain.course.roster import Participant, save_roster
 from kimtrain.errors import StoreError
+from kimtrain.handin import NewerHandIn, install, load_refusals
 from kimtrain.i18n import t
 from kimtrain.serve.submission import place_submission, submitted_folder, sweep
 from kimtrain.widgets.offline import write_submission

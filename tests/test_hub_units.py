@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from unittest import mock
 
-import pandas as pd
 import pytest
 
 from kimtrain.answers import participant_id
@@ -60,16 +59,16 @@ def test_collected_hub_folders_become_code_folders_and_never_replace_a_newer_one
     assert canonical_submissions(course, "pretest") == []  # nothing left to move
 
 
-def test_the_report_reads_one_participant_whatever_the_gradebook_spelled(course):
-    from kimtrain.reports.data import _one_spelling
+def test_the_gradebook_reader_gives_one_participant_whatever_nbgrader_stored(course):
+    from kimtrain.hub.ids import one_spelling
 
-    frame = pd.DataFrame({
-        "participant": ["kim-001", "KIM-001", "jupyter-kim-002", "KIM-003"],
-        "name": ["nilai_A", "nilai_A", "nilai_A", "nilai_A"],
-        "score": [0.0, 1.0, 1.0, 1.0], "manual": [0, 0, 0, 0], "max": [1.0] * 4})
-    merged = _one_spelling(course, frame).sort_values("participant")
-    assert merged["participant"].tolist() == ["KIM-001", "KIM-002", "KIM-003"]
-    assert merged["score"].tolist() == [1.0, 1.0, 1.0]  # the row under the code wins
+    rows = [("kim-001", "nilai_A", 0.0, 0, 1.0), ("KIM-001", "nilai_A", 1.0, 0, 1.0),
+            ("jupyter-kim-002", "nilai_A", 1.0, 0, 1.0), ("KIM-003", "nilai_A", 1.0, 0, 1.0)]
+    merged = sorted(one_spelling(course, rows))
+    assert merged == [("KIM-001", "nilai_A", 1.0, 0, 1.0),  # the row under the code wins
+                      ("KIM-002", "nilai_A", 1.0, 0, 1.0), ("KIM-003", "nilai_A", 1.0, 0, 1.0)]
+    codes = [("KIM-001", "nilai_A", 1.0, 0, 1.0)]
+    assert one_spelling(course, codes) == codes
 
 
 def test_init_hub_writes_trainer_participant_and_hub_configuration(tmp_path):

@@ -1,7 +1,7 @@
 """The workshop server's parts: what is served, hand-in, the trainer's view, the CLI.
 
 The last tests start a real `kimtrain serve` and talk to it as a participant's page
-does (kimtrain.serve.client), without a browser; tests/test_serve_browser.py drives
+does (tests/served_client.py), without a browser; tests/test_serve_browser.py drives
 Chromium.
 """
 
@@ -226,8 +226,9 @@ def test_the_server_shows_only_this_workshop_and_no_code(server):
 
 @pytest.mark.slow
 def test_a_page_cannot_run_code_on_the_server(server, tmp_path):
-    from kimtrain.serve.client import ServedPage
     from kimtrain.serve.identity import load_pins
+
+    from .served_client import ServedPage
 
     course, process = server
     marker = tmp_path / "dibobol.txt"

@@ -1,7 +1,7 @@
 """The workshop server under attack and faults (issue 9, items 2–5, 7, 8), for real.
 
 Each test starts or shares a real `kimtrain serve` and speaks to it as a phone's page
-does (kimtrain.serve.client), or as a script would (plain HTTP). Figures (kernels
+does (tests/served_client.py), or as a script would (plain HTTP). Figures (kernels
 and memory after N page loads) are printed: run with ``-s`` to see them.
 """
 
@@ -23,9 +23,9 @@ import pytest
 from kimtrain.answers.store import FileAnswerStore
 from kimtrain.answers.values import normalise_response
 from kimtrain.course.roster import load_roster
-from kimtrain.serve.client import NotSaved, ServedPage
 from kimtrain.serve.identity import load_pins
 
+from .served_client import NotSaved, ServedPage
 from .serving import ServerProcess, workshop_course
 
 pytestmark = pytest.mark.slow

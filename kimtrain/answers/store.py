@@ -11,6 +11,7 @@ a crash leaves either the old sheet or the new one, never half a file.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import re
@@ -27,11 +28,14 @@ from kimtrain.errors import AnswerError, StoreError
 from kimtrain.oscompat import RETRY_DELAYS, replace_with_retry
 
 __all__ = [
+    "SHEET_GLOB",
+    "SHEET_PREFIX",
     "Answer",
     "AnswerSheet",
     "AnswerStore",
     "FileAnswerStore",
     "MemoryAnswerStore",
+    "is_sheet",
     "participant_id",
     "sheet_filename",
 ]
@@ -60,8 +64,18 @@ def assessment_id(name: str) -> str:
     return name
 
 
+SHEET_PREFIX = "jawaban__"
+SHEET_GLOB = f"{SHEET_PREFIX}*"  # every answer sheet, of any assessment
+
+
 def sheet_filename(assessment: str, participant: str) -> str:
-    return f"jawaban__{assessment_id(assessment)}__{participant_id(participant)}.json"
+    """``jawaban__<assessment>__<PARTICIPANT>.json``: the one place this name is made."""
+    return f"{SHEET_PREFIX}{assessment_id(assessment)}__{participant_id(participant)}.json"
+
+
+def is_sheet(name: str) -> bool:
+    """Whether a file name is an answer sheet's (any assessment, any participant)."""
+    return name.startswith(SHEET_PREFIX)
 
 
 def _now() -> str:
@@ -207,7 +221,7 @@ class FileAnswerStore:
         return sheet
 
     def participants(self, assessment: str) -> list[str]:
-        prefix = f"jawaban__{assessment_id(assessment)}__"
+        prefix = f"{SHEET_PREFIX}{assessment_id(assessment)}__"
         return sorted(
             p.name[len(prefix):-len(".json")] for p in self.directory.glob(f"{prefix}*.json")
         )
@@ -247,7 +261,8 @@ def _windows_lock(path: Path) -> Iterator[None]:
     """Serialise writers across processes on Windows (two tabs of one participant run
     two kernels): a byte-range lock on a lock file beside the sheets. ``LK_LOCK`` waits,
     trying once a second, up to ten times before it gives up."""
-    import msvcrt  # type: ignore[import-not-found]
+    # Imported by name: the module exists only on Windows, where this runs.
+    msvcrt: Any = importlib.import_module("msvcrt")
 
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
     try:

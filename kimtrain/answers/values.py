@@ -1,17 +1,8 @@
-"""What a valid answer to each item type looks like, and how typed text is read.
+"""How typed text and numbers are read, and what counts as blank.
 
-Shapes (after :func:`normalise_response`):
-
-=========  ====================================  ==========================
-type       stored value                           blank
-=========  ====================================  ==========================
-single     option id, e.g. ``"B"``                ``None``
-multiple   option ids in option order, ``["A"]``  ``None`` (never ``[]``)
-truefalse  ``True`` (fakta/benar) / ``False``     ``None``
-numeric    the text as typed, e.g. ``"1.500"``    ``None``
-text       the text as typed, trimmed             ``None``
-written    the text as typed, trimmed             ``None``
-=========  ====================================  ==========================
+Each item type checks its own answers and says their stored shape in its module
+(:mod:`kimtrain.items`); :func:`normalise_response` finds the type. A blank answer is
+stored as ``None`` (never ``[]`` or ``""``) for every type.
 """
 
 from __future__ import annotations
@@ -23,9 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from kimtrain.errors import AnswerError
-
-__all__ = ["is_blank", "normalise_response", "normalise_text", "parse_number"]
+__all__ = ["is_blank", "is_number", "normalise_response", "normalise_text", "parse_number"]
 
 MAX_SHORT = 500
 MAX_WRITTEN = 20_000
@@ -35,6 +24,11 @@ MAX_NUMBER = 1e15  # beyond any count, amount or percentage a KIM item asks for
 _THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+\.\d+$")
 _PUNCT = str.maketrans({c: " " for c in string.punctuation + "“”‘’«»…–—"})
+
+
+def is_number(value: Any) -> bool:
+    """A finite int or float that is not a bool (a number written in a bank file)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def is_blank(value: Any) -> bool:
@@ -105,40 +99,9 @@ def normalise_text(text: str) -> str:
 def normalise_response(item: Mapping[str, Any], value: Any) -> Any:
     """Check ``value`` against ``item`` (its public form) and return the stored shape.
 
-    Raises :class:`AnswerError` naming the item for a value that cannot be an answer.
+    Raises :class:`AnswerError` naming the item for a value that cannot be an answer,
+    and for an item of a type no module in :mod:`kimtrain.items` defines.
     """
-    item_id = item.get("id", "?")
-    kind = item.get("type")
-    if is_blank(value):
-        return None
-    option_ids = [o[0] for o in item.get("options", [])]
-    if kind == "single":
-        if not isinstance(value, str) or value not in option_ids:
-            raise AnswerError("answer.not_option", item=item_id, value=value)
-        return value
-    if kind == "multiple":
-        chosen = [value] if isinstance(value, str) else value
-        if not isinstance(chosen, list | tuple) or any(v not in option_ids for v in chosen):
-            raise AnswerError("answer.not_option", item=item_id, value=value)
-        return [o for o in option_ids if o in chosen] or None
-    if kind == "truefalse":
-        if not isinstance(value, bool):
-            raise AnswerError("answer.not_truefalse", item=item_id, value=value)
-        return value
-    if kind == "numeric":
-        if isinstance(value, str) and len(value) > MAX_NUMBER_TEXT:
-            raise AnswerError("safety.number_too_long", item=item_id, limit=MAX_NUMBER_TEXT)
-        number = _read_number(value)
-        if number is None:
-            raise AnswerError("answer.not_number", item=item_id, value=_shown(value))
-        if not math.isfinite(number) or abs(number) > MAX_NUMBER:
-            raise AnswerError("safety.number_out_of_range", item=item_id, value=_shown(value))
-        return value.strip() if isinstance(value, str) else value
-    if kind in ("text", "written"):
-        if not isinstance(value, str):
-            raise AnswerError("answer.not_text", item=item_id)
-        limit = MAX_SHORT if kind == "text" else MAX_WRITTEN
-        if len(value) > limit:
-            raise AnswerError("answer.too_long", item=item_id, limit=limit)
-        return value.strip()
-    raise AnswerError("answer.unknown_type", item=item_id, type=kind)
+    from kimtrain.items import normalise  # the types read numbers and text from here
+
+    return normalise(item, value)

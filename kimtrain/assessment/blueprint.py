@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,8 @@ def load_blueprint(path: str | Path, *, check_linking: bool = True) -> Blueprint
     return blueprint
 
 
-def _check_pair(blueprint: Blueprint, path: Path, linking: Linking, bad) -> None:
+def _check_pair(blueprint: Blueprint, path: Path, linking: Linking,
+                bad: Callable[..., None]) -> None:
     other_path = path.parent / f"{linking.pair}.yaml"
     if linking.pair == blueprint.name or not other_path.is_file():
         bad("design.pair_missing", "linking.pair", linking.line, pair=linking.pair,

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from kimtrain import __version__
+from kimtrain import __version__, gradeids
 from kimtrain.assessment.blueprint import Blueprint
 from kimtrain.assessment.manifest import FORMAT, MANIFEST
-from kimtrain.bank.model import WRITTEN, Item
+from kimtrain.bank.model import Item
 from kimtrain.errors import CourseError
 from kimtrain.i18n import get_language, t
 
@@ -38,8 +38,8 @@ SCHEMA_VERSION = 3
 
 def grade_ids(item_id: str) -> dict[str, str]:
     """The nbgrader grade ids of an item's cells."""
-    return {"widget": f"soal_{item_id}", "grade": f"nilai_{item_id}",
-            "answer": f"jawaban_{item_id}"}
+    return {"widget": gradeids.widget_id(item_id), "grade": gradeids.grade_id(item_id),
+            "answer": gradeids.answer_id(item_id)}
 
 
 def written_placeholder(lang: str | None = None) -> str:
@@ -119,7 +119,7 @@ def notebook_for(blueprint: Blueprint, items: list[Item], lang: str) -> nbformat
                       "editable": False, "deletable": False,
                       "jupyter": {"source_hidden": True}, "tags": [f"kimtrain-{item.domain}"]},
         ))
-        if item.type == WRITTEN:
+        if not item.autograded:  # a person grades it in formgrader
             cells.append(new_markdown_cell(
                 written_placeholder(lang),
                 metadata={"nbgrader": _nbgrader(ids["answer"], locked=False, solution=True,
@@ -145,7 +145,7 @@ def notebook_for(blueprint: Blueprint, items: list[Item], lang: str) -> nbformat
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["kimtrain"] = {"assessment": name, "lang": lang, "version": __version__}
-    return nb
+    return cast(nbformat.NotebookNode, nb)
 
 
 def build_assessment(blueprint: Blueprint, course_root: str | Path, *, force: bool = False,

@@ -25,11 +25,17 @@ import csv
 import io
 import os
 import random
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kimtrain.errors import BankIssue
+
+if TYPE_CHECKING:
+    from kimtrain.assessment.blueprint import Blueprint
+    from kimtrain.bank.yamlsource import Located
+    from kimtrain.course.roster import Participant
 
 __all__ = ["DESIGNS", "MIN_ANCHOR_SHARE", "ORDER_FILE", "Linking", "assign_orders",
            "check_pair", "load_orders", "parse_linking", "save_orders"]
@@ -57,7 +63,7 @@ class Linking:
         return {"design": self.design, "pair": self.pair, "anchor": list(self.anchor)}
 
 
-def parse_linking(raw: Any, src, bad) -> Linking | None:
+def parse_linking(raw: Any, src: Located, bad: Callable[..., None]) -> Linking | None:
     """The ``linking`` field of a blueprint, or None (problems go to ``bad``)."""
     if raw is None:
         return None
@@ -90,7 +96,7 @@ def parse_linking(raw: Any, src, bad) -> Linking | None:
     return Linking(design, pair.strip(), tuple(str(a) for a in anchor), line, lines)
 
 
-def check_pair(one, other) -> list[BankIssue]:
+def check_pair(one: Blueprint, other: Blueprint) -> list[BankIssue]:
     """Problems of a pair of loaded blueprints whose ``linking`` names each other."""
     issues: list[BankIssue] = []
     a = one.linking
@@ -151,7 +157,7 @@ def check_pair(one, other) -> list[BankIssue]:
 # -- counterbalancing: who takes which form first ------------------------------------------
 
 
-def assign_orders(participants, seed: int = 2026) -> dict[str, str]:
+def assign_orders(participants: Iterable[Participant], seed: int = 2026) -> dict[str, str]:
     """``AB`` (this form first) or ``BA`` for each participant, balanced within each KIM
     group (a group of odd size gives its extra person to the order the cohort has
     fewer of), random within the group."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kimtrain.errors import CourseError
 
@@ -33,7 +33,7 @@ def load_manifest(directory: str | Path, assessment: str | None = None) -> dict[
     if assessment is not None and data.get("assessment") != assessment:
         raise CourseError("manifest.other", path=str(path), expected=assessment,
                           found=data.get("assessment"))
-    return data
+    return cast(dict[str, Any], data)
 
 
 def localize(item: dict[str, Any], lang: str) -> dict[str, Any]:

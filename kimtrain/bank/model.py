@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kimtrain import items
 from kimtrain.i18n import t
 
 # The four national pillars (Peta Jalan Literasi Digital), plus media & information
@@ -37,9 +38,9 @@ SINGLE, MULTIPLE, TRUEFALSE, NUMERIC, TEXT, WRITTEN = (
     "text",
     "written",
 )
-ITEM_TYPES = (SINGLE, MULTIPLE, TRUEFALSE, NUMERIC, TEXT, WRITTEN)
-AUTOGRADED_TYPES = (SINGLE, MULTIPLE, TRUEFALSE, NUMERIC, TEXT)
-CHOICE_TYPES = (SINGLE, MULTIPLE)
+# Every type is a module in kimtrain/items; these names are read from there.
+ITEM_TYPES = items.names()
+AUTOGRADED_TYPES = tuple(kind.name for kind in items.all_types() if kind.autograded)
 
 
 def domain_name(code: str, lang: str | None = None) -> str:
@@ -82,8 +83,9 @@ class Item:
 
     ``key`` depends on ``type``: an option id (single), a list of option ids
     (multiple), ``True``/``False`` (truefalse: ``True`` = the statement is a fact),
-    a number (numeric), a list of accepted answers (text, also in ``accept``) or
-    ``None`` (written; graded by hand against ``rubric``).
+    a number (numeric), a list of accepted answers (text, also in ``accept``),
+    ``None`` (written; graded by hand against ``rubric``); each type's module in
+    :mod:`kimtrain.items` says what its key is.
     """
 
     id: str
@@ -107,13 +109,18 @@ class Item:
     line: int = 0
 
     @property
+    def kind(self) -> items.ItemType:
+        """This item's type (:mod:`kimtrain.items`), which owns everything type-specific."""
+        return items.get(self.type, self.id)
+
+    @property
     def autograded(self) -> bool:
-        return self.type in AUTOGRADED_TYPES
+        return self.kind.autograded
 
     def truefalse_labels(self, lang: str | None = None) -> tuple[str, str]:
         """Labels for (true, false): Fakta/Hoaks in a discernment set, else Benar/Salah."""
         if lang == "en" and self.en.get("labels"):
-            return tuple(self.en["labels"])  # type: ignore[return-value]
+            return tuple(self.en["labels"])
         if self.labels and lang != "en":
             return self.labels
         style = "hoax" if self.discernment_set else "plain"
@@ -130,41 +137,17 @@ class Item:
             "points": self.points,
             "stem": self.stem,
         }
-        if self.options:
-            data["options"] = [[k, v] for k, v in self.options.items()]
-        if self.type == TRUEFALSE:
-            data["labels"] = list(self.truefalse_labels("id"))
-        if self.discernment_set:
-            data["discernment_set"] = self.discernment_set
-        if self.unit:
-            data["unit"] = self.unit
-        if self.rubric:
-            data["rubric"] = [c.public() for c in self.rubric]
         en: dict[str, Any] = {}
         if "stem" in self.en:
             en["stem"] = self.en["stem"]
-        if "options" in self.en:
-            en["options"] = [[k, self.en["options"].get(k, v)] for k, v in self.options.items()]
-        if self.type == TRUEFALSE:
-            en["labels"] = list(self.truefalse_labels("en"))
-        if "unit" in self.en:
-            en["unit"] = self.en["unit"]
+        self.kind.public(self, data, en)
         if en:
             data["en"] = en
         return data
 
     def scoring(self) -> dict[str, Any]:
         """The scoring spec that goes into the hidden test cell (and nowhere public)."""
-        spec: dict[str, Any] = {"id": self.id, "type": self.type, "points": self.points}
-        if self.type == TEXT:
-            spec["accept"] = list(self.accept)
-        elif self.type != WRITTEN:
-            spec["key"] = self.key
-        if self.type == MULTIPLE:
-            spec["options"] = list(self.options)
-        if self.type == NUMERIC:
-            spec["tolerance"] = self.tolerance
-        return spec
+        return self.kind.scoring_spec(self)
 
     def localized(self, lang: str) -> dict[str, Any]:
         """Stem, options, explanation and per-option feedback in ``lang`` (falls back to id)."""

@@ -118,9 +118,9 @@ class CueCounts:
     key_longest: int = 0
     key_two_longest: int = 0
     key_shortest: int = 0
-    key_positions: Counter = field(default_factory=Counter)
+    key_positions: Counter[str] = field(default_factory=Counter)
     multiple: int = 0
-    multiple_key_letters: Counter = field(default_factory=Counter)
+    multiple_key_letters: Counter[str] = field(default_factory=Counter)
     choose_all_pays: int = 0
     more_keys_than_distractors: int = 0
     shared_words: int = 0
@@ -213,7 +213,7 @@ def _common_words(items: Iterable[Item]) -> frozenset[str]:
     """Words in more than 2 % of the items (at least 5): the banks' everyday vocabulary
     (desa, warga, pesan ...), which a key may repeat without giving anything away."""
     items = list(items)
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for item in items:
         counts.update(_words(" ".join([item.stem, *item.options.values()])))
     limit = max(5, 0.02 * len(items))
@@ -257,7 +257,7 @@ def _choose_all_credit(item: Item) -> float:
 
     if item.type != MULTIPLE or not item.key:
         return 0.0
-    return score_item(item.scoring(), list(item.options)).points / item.points
+    return (score_item(item.scoring(), list(item.options)).points or 0.0) / item.points
 
 
 def _formats(item: Item) -> dict[str, bool]:
@@ -309,13 +309,13 @@ def _key_position_issues(s: ItemSet) -> list[BankIssue]:
     singles = [i for i in s.items if i.type == SINGLE and len(i.options) >= 3
                and i.key in i.options]
     if len(singles) >= 4:
-        counts: Counter = Counter()
-        expected: Counter = Counter()
+        counts: Counter[str] = Counter()
+        expected: dict[str, float] = {}
         for item in singles:
             letters = list(item.options)
             counts[item.key] += 0
             for letter in letters:
-                expected[letter] += 1 / len(letters)
+                expected[letter] = expected.get(letter, 0.0) + 1 / len(letters)
             counts[item.key] += 1
         for letter, exp in sorted(expected.items()):
             got = counts.get(letter, 0)
@@ -331,7 +331,7 @@ def _key_position_issues(s: ItemSet) -> list[BankIssue]:
                                   letter=letter, total=len(singles), summary=summary))
     multis = [i for i in s.items if i.type == MULTIPLE and len(i.options) >= 3]
     if len(multis) >= 3:
-        keyed: Counter = Counter()
+        keyed: Counter[str] = Counter()
         for item in multis:
             for letter in item.key:
                 keyed[letter] += 1
@@ -491,14 +491,14 @@ def blueprint_sets(paths: Iterable[str | Path]) -> tuple[list[ItemSet], list[Ban
     """Load every blueprint; a blueprint that does not load is reported as an error."""
     from kimtrain.assessment.blueprint import load_blueprint
     from kimtrain.bank.yamlsource import load_located
-    from kimtrain.errors import IssuesError
+    from kimtrain.errors import BankError, BlueprintError
 
     sets: list[ItemSet] = []
     errors: list[BankIssue] = []
     for path in map(Path, paths):
         try:
             bp = load_blueprint(path)
-        except IssuesError as exc:
+        except (BlueprintError, BankError) as exc:
             errors.extend(exc.issues)
             continue
         src = load_located(path)

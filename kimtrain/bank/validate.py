@@ -3,48 +3,26 @@
 from __future__ import annotations
 
 import difflib
-import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from kimtrain.bank.model import (
-    CHOICE_TYPES,
-    COMPETENCIES,
-    DOMAINS,
-    ITEM_TYPES,
-    MULTIPLE,
-    NUMERIC,
-    SINGLE,
-    TEXT,
-    TRUEFALSE,
-    WRITTEN,
-    Criterion,
-    Item,
-)
+from kimtrain import items as item_types
+from kimtrain.answers.values import is_number
+from kimtrain.bank.model import COMPETENCIES, DOMAINS, ITEM_TYPES, Item
 from kimtrain.bank.yamlsource import Located, YamlSyntaxError, load_located
 from kimtrain.errors import BankError, BankIssue
 
 __all__ = ["check_banks", "load_banks", "suggest"]
 
 ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$")
-OPTION_ID = re.compile(r"^[A-Za-z0-9]{1,8}$")
 
 TOP_FIELDS = {"bank", "title", "description", "version", "items"}
 COMMON_FIELDS = {
     "id", "type", "domain", "competency", "points", "stem", "explanation", "en", "notes",
 }
-TYPE_FIELDS = {
-    SINGLE: {"options", "key", "feedback"},
-    MULTIPLE: {"options", "key", "feedback"},
-    TRUEFALSE: {"key", "discernment_set", "labels"},
-    NUMERIC: {"key", "tolerance", "unit"},
-    TEXT: {"accept"},
-    WRITTEN: {"rubric"},
-}
 EN_FIELDS = {"stem", "options", "explanation", "feedback", "labels", "unit"}
-CRITERION_FIELDS = {"criterion", "levels", "en"}
 
 
 def suggest(word: Any, choices: Iterable[str]) -> str:
@@ -53,12 +31,18 @@ def suggest(word: Any, choices: Iterable[str]) -> str:
     return match[0] if match else ""
 
 
-def _is_number(value: Any) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+class _ItemCheck:
+    """What an item type reports its mistakes through (:class:`kimtrain.items.FieldCheck`)."""
+
+    def __init__(self, checker: _FileChecker, base: tuple[Any, ...], label: str) -> None:
+        self.checker, self.base, self.label = checker, base, label
+
+    def bad(self, key: str, field: str, sub: tuple[Any, ...] = (), **params: Any) -> None:
+        self.checker.issue(key, (*self.base, *(sub or (field,))), item=self.label,
+                           field=field, **params)
+
+    def hint(self, name: Any, choices: Iterable[str]) -> str:
+        return self.checker._hint(name, choices)
 
 
 class _FileChecker:
@@ -71,7 +55,7 @@ class _FileChecker:
         self.ids: list[tuple[str, int]] = []  # every well-formed id, with its line
         self.src = Located(data=None)
 
-    def issue(self, key: str, path: tuple = (), item: str | None = None,
+    def issue(self, key: str, path: tuple[Any, ...] = (), item: str | None = None,
               field: str | None = None, **params: Any) -> None:
         self.issues.append(
             BankIssue(file=self.display, key=key, params=params, item=item, field=field,
@@ -135,8 +119,8 @@ class _FileChecker:
             self.ids.append((raw_id, self.src.line(*base, "id") or 0))
         start = len(self.issues)
 
-        def bad(key: str, field: str, sub: tuple = (), **params: Any) -> None:
-            self.issue(key, (*base, *(sub or (field,))), item=label, field=field, **params)
+        check = _ItemCheck(self, base, label)
+        bad = check.bad
 
         kind = raw.get("type")
         if kind is None:
@@ -144,9 +128,10 @@ class _FileChecker:
         elif kind not in ITEM_TYPES:
             bad("bank.type.unknown", "type", value=kind, allowed=", ".join(ITEM_TYPES))
             kind = None
+        item_type = item_types.get(kind) if kind else None
 
-        allowed = COMMON_FIELDS | (TYPE_FIELDS.get(kind, set()) if kind else
-                                   set().union(*TYPE_FIELDS.values()))
+        allowed = COMMON_FIELDS | (item_type.fields if item_type else
+                                   set().union(*(k.fields for k in item_types.all_types())))
         for name in raw:
             if name not in allowed:
                 bad("bank.field.unknown", str(name), suggestion=self._hint(name, allowed))
@@ -167,33 +152,25 @@ class _FileChecker:
                 expected=COMPETENCIES[competency], domain=domain)
 
         points = raw.get("points", 1)
-        if not _is_number(points) or points <= 0:
+        if not is_number(points) or points <= 0:
             bad("bank.points.invalid", "points", value=points)
         stem = self.text(raw, "stem", bad, required=True)
-        explanation = self.text(raw, "explanation", bad, required=kind not in (None, WRITTEN))
+        explanation = self.text(raw, "explanation", bad,
+                                required=item_type is not None and item_type.autograded)
 
-        fields: dict[str, Any] = {}
-        if kind in CHOICE_TYPES:
-            fields = self.choice(raw, kind, bad)
-        elif kind == TRUEFALSE:
-            fields = self.truefalse(raw, bad)
-        elif kind == NUMERIC:
-            fields = self.numeric(raw, bad)
-        elif kind == TEXT:
-            fields = self.short_text(raw, bad)
-        elif kind == WRITTEN:
-            fields = self.written(raw, points, bad)
+        fields = item_type.validate(raw, check) if item_type else {}
         en = self.english(raw, fields.get("options", {}), bad)
 
         if len(self.issues) > start or kind is None or raw_id is None:
             return None
         return Item(
-            id=raw_id, type=kind, domain=domain, competency=competency, points=float(points),
-            stem=stem, explanation=explanation, en=en, file=self.display,
+            id=raw_id, type=kind, domain=str(domain), competency=str(competency),
+            points=float(points), stem=stem, explanation=explanation, en=en, file=self.display,
             line=self.src.line(*base) or 0, **fields,
         )
 
-    def text(self, raw: dict, name: str, bad, required: bool) -> str:
+    def text(self, raw: dict[str, Any], name: str, bad: Callable[..., None],
+             required: bool) -> str:
         value = raw.get(name)
         if value is None:
             if required:
@@ -204,148 +181,8 @@ class _FileChecker:
             return ""
         return value.strip()
 
-    def choice(self, raw: dict, kind: str, bad) -> dict[str, Any]:
-        options = raw.get("options")
-        if options is None:
-            bad("bank.field.required", "options")
-            return {}
-        if not isinstance(options, dict):
-            bad("bank.options.not_mapping", "options")
-            return {}
-        clean: dict[str, str] = {}
-        for opt, text in options.items():
-            if not isinstance(opt, str) or not OPTION_ID.match(opt):
-                bad("bank.option.id", "options", ("options", opt), value=opt)
-            elif not isinstance(text, str) or not text.strip():
-                bad("bank.text.empty", f"options.{opt}", ("options", opt))
-            else:
-                clean[opt] = text.strip()
-        if len(options) < 2:
-            bad("bank.options.too_few", "options")
-        key = raw.get("key")
-        if key is None:
-            bad("bank.field.required", "key")
-        elif kind == SINGLE:
-            if not isinstance(key, str) or key not in options:
-                bad("bank.key.not_option", "key", value=key, options=", ".join(map(str, options)))
-        else:
-            if not isinstance(key, list) or not key:
-                bad("bank.key.list", "key")
-            else:
-                for value in key:
-                    if value not in options:
-                        bad("bank.key.not_option", "key", value=value,
-                            options=", ".join(map(str, options)))
-                if len(set(map(str, key))) != len(key):
-                    bad("bank.key.repeated", "key")
-        feedback = raw.get("feedback") or {}
-        if not isinstance(feedback, dict):
-            bad("bank.feedback.not_mapping", "feedback")
-            feedback = {}
-        for opt, text in feedback.items():
-            if opt not in options:
-                bad("bank.feedback.unknown_option", f"feedback.{opt}", ("feedback", opt),
-                    option=opt)
-            elif not isinstance(text, str) or not text.strip():
-                bad("bank.text.empty", f"feedback.{opt}", ("feedback", opt))
-        return {
-            "options": clean,
-            "key": key if kind == SINGLE else list(key or []),
-            "feedback": {k: str(v).strip() for k, v in feedback.items()},
-        }
-
-    def truefalse(self, raw: dict, bad) -> dict[str, Any]:
-        key = raw.get("key")
-        if key is None:
-            bad("bank.field.required", "key")
-        elif not isinstance(key, bool):
-            bad("bank.key.bool", "key", value=key)
-        labels = raw.get("labels")
-        if labels is not None and (
-            not isinstance(labels, list) or len(labels) != 2
-            or not all(isinstance(x, str) and x.strip() for x in labels)
-        ):
-            bad("bank.labels.invalid", "labels")
-            labels = None
-        dset = raw.get("discernment_set", "")
-        if dset and (not isinstance(dset, str) or not ITEM_ID.match(dset)):
-            bad("bank.set.invalid", "discernment_set", value=dset)
-        return {"key": key, "labels": tuple(labels) if labels else None,
-                "discernment_set": dset or ""}
-
-    def numeric(self, raw: dict, bad) -> dict[str, Any]:
-        key = raw.get("key")
-        if key is None:
-            bad("bank.field.required", "key")
-        elif not _is_number(key):
-            bad("bank.key.number", "key", value=key)
-        tolerance = raw.get("tolerance", 0)
-        if not _is_number(tolerance) or tolerance < 0:
-            bad("bank.tolerance.invalid", "tolerance", value=tolerance)
-        unit = raw.get("unit", "")
-        if not isinstance(unit, str):
-            bad("bank.text.empty", "unit")
-        return {"key": key, "tolerance": float(tolerance) if _is_number(tolerance) else 0.0,
-                "unit": unit if isinstance(unit, str) else ""}
-
-    def short_text(self, raw: dict, bad) -> dict[str, Any]:
-        accept = raw.get("accept")
-        if accept is None:
-            bad("bank.field.required", "accept")
-            return {}
-        if not isinstance(accept, list) or not accept or not all(
-            isinstance(a, str | int | float) and str(a).strip() for a in accept
-        ):
-            bad("bank.accept.invalid", "accept")
-            return {}
-        values = tuple(str(a).strip() for a in accept)
-        return {"accept": values, "key": list(values)}
-
-    def written(self, raw: dict, points: Any, bad) -> dict[str, Any]:
-        rubric = raw.get("rubric")
-        if rubric is None:
-            bad("bank.field.required", "rubric")
-            return {}
-        if not isinstance(rubric, list) or not rubric:
-            bad("bank.rubric.invalid", "rubric")
-            return {}
-        criteria = []
-        for i, crit in enumerate(rubric):
-            where = f"rubric[{i + 1}]"
-            sub = ("rubric", i)
-            if not isinstance(crit, dict):
-                bad("bank.rubric.invalid", where, sub)
-                continue
-            for name in crit:
-                if name not in CRITERION_FIELDS:
-                    bad("bank.field.unknown", f"{where}.{name}", (*sub, name),
-                        suggestion=self._hint(name, CRITERION_FIELDS))
-            name = crit.get("criterion")
-            levels = crit.get("levels")
-            if not isinstance(name, str) or not name.strip():
-                bad("bank.field.required", f"{where}.criterion", sub)
-                continue
-            if not isinstance(levels, dict) or len(levels) < 2 or not all(
-                _is_number(p) and p >= 0 and isinstance(d, str) and d.strip()
-                for p, d in levels.items()
-            ):
-                bad("bank.rubric.levels", f"{where}.levels", (*sub, "levels"))
-                continue
-            en = crit.get("en") or {}
-            criteria.append(Criterion(
-                name=name.strip(),
-                levels={float(p): d.strip() for p, d in levels.items()},
-                en={"name": en.get("criterion"),
-                    "levels": {float(p): d for p, d in (en.get("levels") or {}).items()}}
-                if en else {},
-            ))
-        if criteria and len(criteria) == len(rubric) and _is_number(points):
-            total = sum(c.max_points for c in criteria)
-            if not math.isclose(total, float(points)):
-                bad("bank.rubric.total", "rubric", total=f"{total:g}", points=f"{points:g}")
-        return {"rubric": tuple(criteria)}
-
-    def english(self, raw: dict, options: dict[str, str], bad) -> dict[str, Any]:
+    def english(self, raw: dict[str, Any], options: dict[str, str],
+                bad: Callable[..., None]) -> dict[str, Any]:
         en = raw.get("en")
         if en is None:
             return {}

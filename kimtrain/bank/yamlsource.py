@@ -41,7 +41,7 @@ def _convert(node: yaml.Node, path: Path_, out: Located) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = yaml.SafeLoader.construct_object(_LOADER, key_node, deep=True)  # type: ignore[arg-type]
+            key = yaml.SafeLoader.construct_object(_LOADER, key_node, deep=True)
             child = (*path, key)
             if key in result:
                 out.duplicates.append((child, key_node.start_mark.line + 1))

@@ -37,23 +37,12 @@ def built_names(course: Course) -> list[str]:
 
 def graded_names(course: Course) -> list[str]:
     """Assessments with at least one graded submission in the gradebook."""
-    from sqlalchemy import create_engine, text
+    from kimtrain.course.gradebook import assessment_names
 
-    from kimtrain.reports.data import _readonly_url
-
-    url, options = _readonly_url(course.db_url)
-    engine = create_engine(url, **options)
     try:
-        with engine.connect() as conn:
-            rows = conn.execute(text(
-                "SELECT DISTINCT assignment.name FROM assignment JOIN submitted_assignment "
-                "ON submitted_assignment.assignment_id = assignment.id "
-                "WHERE assignment.course_id = :course"), {"course": course.course_id}).all()
+        return assessment_names(course, graded_only=True)
     except Exception:  # no gradebook yet, or a locked one: nothing to list
         return []
-    finally:
-        engine.dispose()
-    return sorted(str(r[0]) for r in rows)
 
 
 def check_blueprint(course: Course, name: str) -> None:

@@ -65,7 +65,7 @@ def check(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bank = sub.add_parser("bank", help=t("cli.bank"), description=t("cli.bank"))
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="COMMAND", required=True)
     parser = bank_sub.add_parser("check", help=t("cli.bank.check"),

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import format_points, say
 from kimtrain.errors import KimtrainError
 from kimtrain.i18n import t
+
+if TYPE_CHECKING:
+    from kimtrain.course.layout import Course
 
 
 def build(args: argparse.Namespace) -> int:
@@ -34,7 +39,7 @@ def build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _record_orders(course, name: str, pair: str) -> None:
+def _record_orders(course: Course, name: str, pair: str) -> None:
     """Counterbalanced pair: who takes which form first, balanced within KIM groups,
     recorded once in roster/urutan.csv (never overwritten: it is what was handed out)."""
     from kimtrain.assessment.design import ORDER_FILE, assign_orders, save_orders
@@ -51,10 +56,10 @@ def _record_orders(course, name: str, pair: str) -> None:
         say(t("design.orders_saved", path=str(path), first=name, second=pair))
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("build", help=t("cli.build"), description=t("cli.build"))
     parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--blueprint", help=t("cli.build.blueprint"))
     parser.add_argument("--force", action="store_true", help=t("cli.build.force"))
     parser.set_defaults(func=build)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.i18n import t
 
@@ -27,9 +28,9 @@ def cards(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("cards", help=t("cli.cards"), description=t("cli.cards"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--address", metavar="URL", help=t("cli.cards.address"))
     parser.add_argument("--out", metavar="FILE", help=t("cli.cards.out"))
     parser.set_defaults(func=cards)

@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.errors import KimtrainError
 from kimtrain.i18n import t
@@ -39,13 +40,13 @@ def certificates(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("certificates", help=t("cli.certificates"),
                             description=t("cli.certificates"))
     parser.add_argument("--form", default="posttest", metavar="NAME",
                         help=t("cli.certificates.form"))
     parser.add_argument("--out", default="sertifikat", help=t("cli.certificates.out"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--cut", type=float, default=None, help=t("cli.report.cut"))
     parser.add_argument("--date", metavar="YYYY-MM-DD", help=t("cli.certificates.date"))
     parser.set_defaults(func=certificates)

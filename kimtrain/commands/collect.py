@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import format_table, say
 from kimtrain.i18n import t
 
@@ -26,7 +27,7 @@ def collect(args: argparse.Namespace) -> int:
             canonical_submissions(course, args.name)  # submitted/jupyter-kim-001 -> KIM-001
         else:  # Windows: no exchange; the workshop server's hand-ins are the submissions
             _sweep_served(course.root, args.name)
-        submitted = sorted(p.parent.name for p in course.root.glob(f"submitted/*/{args.name}"))
+        submitted = course.submitted_participants(args.name)
         key = "collect.exchange.done" if exchange_available() else "windows.collect.no_exchange"
         say(t(key, name=args.name, count=len(submitted)))
         return 0
@@ -54,9 +55,9 @@ def _sweep_served(course_root: Path, name: str) -> None:
         sweep(course_root, served, name)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("collect", help=t("cli.collect"), description=t("cli.collect"))
     parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--from", dest="source", metavar="DIR", help=t("cli.collect.from"))
     parser.set_defaults(func=collect)

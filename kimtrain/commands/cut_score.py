@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.i18n import t
 
@@ -31,7 +32,7 @@ def set_(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("cut-score", help=t("cli.cut"), description=t("cli.cut"))
     cut_sub = parser.add_subparsers(dest="cut_command", metavar="COMMAND", required=True)
     sheet = cut_sub.add_parser("worksheet", help=t("cli.cut.worksheet"),
@@ -39,10 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     sheet.add_argument("form", metavar="NAME", help=t("cli.cut.form"))
     sheet.add_argument("--judges", type=int, default=5, help=t("cli.cut.judges"))
     sheet.add_argument("--out", help=t("cli.cut.out"))
-    sheet.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(sheet)
     sheet.set_defaults(func=worksheet)
     setter = cut_sub.add_parser("set", help=t("cli.cut.set"), description=t("cli.cut.set"))
     setter.add_argument("form", metavar="NAME", help=t("cli.cut.form"))
     setter.add_argument("file", metavar="FILE", help=t("cli.cut.file"))
-    setter.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(setter)
     setter.set_defaults(func=set_)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kimtrain.commands._output import format_points, format_table, say
 from kimtrain.i18n import t
 from kimtrain.i18n.formats import number
 
+if TYPE_CHECKING:
+    from kimtrain.course.gradebook import ParticipantScore
 
-def score_table(scores, domains: list[str]) -> str:
+
+def score_table(scores: Sequence[ParticipantScore], domains: list[str]) -> str:
     """Participants × (score, %, each domain's %, items waiting for a person)."""
     header = [t("table.participant"), t("table.score"), "%",
               *(t(f"domain.short.{d}") for d in domains), t("table.pending")]
@@ -41,7 +46,7 @@ def demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
     parser.add_argument("--out", default="kimtrain-demo", help=t("cli.demo.out"))
     parser.add_argument("--participants", type=int, default=12,

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.i18n import t
+
+if TYPE_CHECKING:
+    from kimtrain.doctor import Check
 
 MARKS = {"ok": "doctor.mark.ok", "warn": "doctor.mark.warn", "fail": "doctor.mark.fail"}
 
 
-def format_checks(checks) -> str:
+def format_checks(checks: Iterable[Check]) -> str:
     """One line per check, and under it what to do when it is not in order."""
     lines = []
     for check in checks:
@@ -34,8 +40,8 @@ def doctor(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("doctor", help=t("cli.doctor"), description=t("cli.doctor"))
-    parser.add_argument("--course", default=".", help=t("cli.doctor.course"))
+    add_course_option(parser, "cli.doctor.course")
     parser.add_argument("--port", type=int, default=8866, help=t("cli.serve.port"))
     parser.set_defaults(func=doctor)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
+from kimtrain.defaults import DEFAULT_CUT
 from kimtrain.i18n import get_language, t
 
 
@@ -37,12 +39,12 @@ def feedback(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("feedback", help=t("cli.feedback"), description=t("cli.feedback"))
     parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--reveal", action="store_true", help=t("cli.feedback.reveal"))
-    parser.add_argument("--cut", type=float, default=70.0, help=t("cli.report.cut"))
+    parser.add_argument("--cut", type=float, default=DEFAULT_CUT, help=t("cli.report.cut"))
     parser.add_argument("--pre", metavar="NAME", help=t("results.fb.cli_pre"))
     parser.add_argument("--release", action="store_true", help=t("hub.cli.feedback_release"))
     parser.set_defaults(func=feedback)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import format_points, format_table, say
 from kimtrain.i18n import t
 from kimtrain.i18n.formats import seconds
+
+if TYPE_CHECKING:
+    from kimtrain.course.grade import GradeSummary
 
 BAR = 24
 
@@ -18,7 +23,7 @@ def progress_bar(done: int, total: int, participant: str) -> None:
     print(line, end="\n" if done == total else "", file=sys.stderr, flush=True)
 
 
-def summary_table(summary) -> str:
+def summary_table(summary: GradeSummary) -> str:
     rows = []
     for o in summary.outcomes:
         score = ("–" if o.score is None else
@@ -63,10 +68,10 @@ def grade(args: argparse.Namespace) -> int:
     return 0 if not summary.count(NOT_GRADED) else 2
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("grade", help=t("cli.grade"), description=t("cli.grade"))
     parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--force", action="store_true", help=t("cli.grade.force"))
     parser.add_argument("--quiet", action="store_true", help=t("cli.grade.quiet"))
     parser.add_argument("--jobs", type=int, default=None, metavar="N", help=t("cli.grade.jobs"))

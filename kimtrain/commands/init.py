@@ -29,7 +29,7 @@ def init(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("init", help=t("cli.init"), description=t("cli.init"))
     parser.add_argument("dir", metavar="DIR", help=t("cli.init.dir"))
     parser.add_argument("--course-id", default="kim", help=t("cli.init.course_id"))

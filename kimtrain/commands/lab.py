@@ -7,6 +7,7 @@ import os
 import shlex
 
 from kimtrain.commands._output import say
+from kimtrain.context import LANG
 from kimtrain.i18n import get_language, t
 
 
@@ -32,11 +33,11 @@ def lab(args: argparse.Namespace) -> int:
 
     disable_quickedit()  # Windows: a click in this console would pause JupyterLab
     # The kernels inherit the language, so practice feedback matches the interface.
-    env = {**os.environ, "KIMTRAIN_LANG": lang}
+    env = {**os.environ, LANG: lang}
     return subprocess.call(command, cwd=workspace.path, env=env)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("lab", help=t("cli.lab"), description=t("cli.lab"))
     parser.add_argument("--dir", default="kurikulum-kim", help=t("cli.lab.dir"))
     parser.add_argument("--port", type=int, default=8888, help=t("cli.lab.port"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.i18n import t
 
@@ -47,12 +48,12 @@ def show(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rating = sub.add_parser("rating", help=t("cli.rating"), description=t("cli.rating"))
     rating_sub = rating.add_subparsers(dest="rating_command", metavar="COMMAND", required=True)
 
     def common(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--course", default=".", help=t("cli.course"))
+        add_course_option(parser)
         parser.add_argument("--rater", default="2", choices=["1", "2"],
                             help=t("cli.rating.rater"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.i18n import t
 
@@ -17,7 +18,7 @@ def release(args: argparse.Namespace) -> int:
                                         regenerate=args.regenerate)
     if folder is None and not exchange_available():
         say(t("windows.release.no_exchange", name=args.name,
-              path=str(course.folder("release", args.name))))
+              path=str(course.release_dir(args.name))))
     elif folder is None:
         say(t("release.exchange", name=args.name, course_id=course.course_id))
     else:
@@ -25,10 +26,10 @@ def release(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("release", help=t("cli.release"), description=t("cli.release"))
     parser.add_argument("name", metavar="NAME", help=t("cli.build.name"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--offline", metavar="DIR", help=t("cli.release.offline"))
     parser.add_argument("--regenerate", action="store_true", help=t("cli.release.regenerate"))
     parser.set_defaults(func=release)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.i18n import t
+
+if TYPE_CHECKING:
+    from kimtrain.reports.report import Report
 
 
 def report(args: argparse.Namespace) -> int:
@@ -31,29 +36,31 @@ def report(args: argparse.Namespace) -> int:
         say(equated_line(result))
     say(result.cut_info.describe(result.lang))
     say(t("report.cli.done", count=len(files.all()), path=str(out.resolve())))
-    say(t("results.cli.summary_page", path=str(files.summary.resolve())))
+    if files.summary is not None:
+        say(t("results.cli.summary_page", path=str(files.summary.resolve())))
     say(t("report.cli.open", path=str(files.html.resolve())))
     return 0
 
 
-def equated_line(result) -> str:
+def equated_line(result: Report) -> str:
     """One line on the gain after equating (or why there is none)."""
     from kimtrain.reports.tables import cell_text
 
     e, lang = result.equated, result.lang
-    if not (e.linked and e.method) or e.gain is None:
-        return t("measure.cli.unlinked", reason=t(e.reason or "measure.reason.not_linked"))
+    if e is None or not (e.linked and e.method) or e.gain is None:
+        reason = e.reason if e is not None else None
+        return t("measure.cli.unlinked", reason=t(reason or "measure.reason.not_linked"))
     return t("measure.cli.gain", gain=cell_text(e.gain, "pp", lang),
              low=cell_text(e.ci_low, "pp", lang), high=cell_text(e.ci_high, "pp", lang),
              method=t(f"measure.method.{e.method}"), raw=cell_text(e.raw_diff, "pp", lang))
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("report", help=t("cli.report"), description=t("cli.report"))
     parser.add_argument("--pre", metavar="NAME", help=t("cli.report.pre"))
     parser.add_argument("--post", metavar="NAME", help=t("cli.report.post"))
     parser.add_argument("--out", default="laporan", help=t("cli.report.out"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--cut", type=float, default=None, help=t("cli.report.cut"))
     parser.add_argument("--names", action="store_true", help=t("cli.report.names"))
     parser.add_argument("--internal", action="store_true", help=t("results.cli.internal"))

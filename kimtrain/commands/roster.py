@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.i18n import t
 
@@ -57,13 +58,13 @@ def pin(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     roster = sub.add_parser("roster", help=t("cli.roster"), description=t("cli.roster"))
     roster_sub = roster.add_subparsers(dest="roster_command", metavar="COMMAND", required=True)
     parser = roster_sub.add_parser("import", help=t("cli.roster.import"),
                                    description=t("cli.roster.import"))
     parser.add_argument("file", metavar="FILE", help=t("cli.roster.import.file"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--regions", help=t("cli.roster.import.regions"))
     parser.add_argument("--no-region-check", action="store_true",
                         help=t("cli.roster.import.no_regions"))
@@ -76,5 +77,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = roster_sub.add_parser("pin", help=t("cli.roster.pin"), description=t("cli.roster.pin"))
     parser.add_argument("code", nargs="?", metavar="CODE", help=t("cli.roster.pin.code"))
     parser.add_argument("--reset", action="store_true", help=t("cli.roster.pin.reset"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.set_defaults(func=pin)

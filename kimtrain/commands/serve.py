@@ -7,6 +7,7 @@ import errno
 import secrets
 import socket
 
+from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.errors import CourseError, KimtrainError
 from kimtrain.i18n import t
@@ -126,10 +127,10 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("serve", help=t("cli.serve"), description=t("cli.serve"))
     parser.add_argument("names", nargs="*", metavar="NAME", help=t("cli.serve.names"))
-    parser.add_argument("--course", default=".", help=t("cli.course"))
+    add_course_option(parser)
     parser.add_argument("--host", default="0.0.0.0", help=t("cli.serve.host"))
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=t("cli.serve.port"))
     parser.add_argument("--modul", action="append", default=[], metavar="DIR",

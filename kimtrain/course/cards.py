@@ -91,7 +91,7 @@ def write_cards(course: Course, out: str | Path, address: str, *,
     """Write every participant's card to ``out``; return (cards, pages)."""
     from fpdf import FPDF
 
-    from kimtrain.serve.identity import ensure_pins, load_pins
+    from kimtrain.course.pins import ensure_pins, load_pins
 
     roster = load_roster(course)
     if not roster:

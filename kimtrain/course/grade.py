@@ -25,25 +25,37 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from kimtrain.course.layout import Course
 from kimtrain.errors import CourseError, NbgraderError
 
-__all__ = ["GRADED", "NOT_GRADED", "NOT_SUBMITTED", "REFUSED", "UNCHANGED", "GradeSummary",
-           "ParticipantOutcome", "grade_cohort"]
+__all__ = ["GRADED", "NOT_GRADED", "NOT_SUBMITTED", "REFUSED", "UNCHANGED", "GradeStatus",
+           "GradeSummary", "ParticipantOutcome", "grade_cohort"]
 
-GRADED, UNCHANGED, NOT_GRADED, NOT_SUBMITTED = "graded", "unchanged", "not_graded", \
-    "not_submitted"
-REFUSED = "refused"  # handed in, but the hand-in was refused (kimtrain collect): not "missing"
+class GradeStatus(StrEnum):
+    """What became of one participant in ``kimtrain grade``."""
+
+    GRADED = "graded"
+    UNCHANGED = "unchanged"          # already graded and not newer: left as it was
+    NOT_GRADED = "not_graded"
+    NOT_SUBMITTED = "not_submitted"
+    REFUSED = "refused"  # handed in, but the hand-in was refused (kimtrain collect)
+
+
+GRADED, UNCHANGED, NOT_GRADED, NOT_SUBMITTED, REFUSED = (
+    GradeStatus.GRADED, GradeStatus.UNCHANGED, GradeStatus.NOT_GRADED,
+    GradeStatus.NOT_SUBMITTED, GradeStatus.REFUSED)
 Progress = Callable[[int, int, str], None]
 
 
 @dataclass
 class ParticipantOutcome:
     participant: str
-    status: str
+    status: GradeStatus
     flags: list[Any] = field(default_factory=list)  # kimtrain.grading.screen.Flag
     mode: str = ""  # kernelfree | kernel
     score: float | None = None
@@ -67,7 +79,7 @@ class GradeSummary:
     backup: Path | None
     seconds: float
 
-    def count(self, status: str) -> int:
+    def count(self, status: GradeStatus | str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
@@ -87,10 +99,34 @@ class GradeSummary:
 def _participants(course: Course, assessment: str) -> tuple[list[str], list[str]]:
     from kimtrain.course.roster import load_roster
 
-    submitted = sorted(p.parent.name for p in course.root.glob(f"submitted/*/{assessment}")
-                       if p.is_dir())
+    submitted = course.submitted_participants(assessment)
     missing = sorted({p.id for p in load_roster(course)} - set(submitted))
     return submitted, missing
+
+
+def _already_graded(course: Course, participant: str, assessment: str) -> bool:
+    """Whether nbgrader's autograde (without ``force``) will leave this participant as
+    graded before: the graded copy exists and the hand-in is not newer than it
+    (nbgrader's own rule in ``BaseConverter.init_single_notebook_resources``)."""
+    from kimtrain.handin import TIMESTAMP, parse_timestamp
+
+    graded = course.autograded_dir(participant, assessment)
+    if not graded.exists():
+        return False
+
+    def stamp(folder: Path) -> datetime | None:
+        """As nbgrader reads it: UTC, without a time zone (a bare time counts as UTC)."""
+        try:
+            text = (folder / TIMESTAMP).read_text(encoding="utf-8").strip()
+            moment = parse_timestamp(text) if text else None
+        except (OSError, ValueError, OverflowError):
+            return None
+        if moment is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        return moment
+
+    new, old = stamp(course.submitted_dir(participant, assessment)), stamp(graded)
+    return new is None or old is None or not new > old
 
 
 _EXCEPTION_LINE = re.compile(r"^\s*[\w.]+(Error|Exception|Interrupt)\b[^\n]*:")
@@ -188,7 +224,7 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
     from kimtrain.grading.screen import screen_submission as screen
 
     start = time.perf_counter()
-    released = course.folder("release", assessment) / f"{assessment}.ipynb"
+    released = course.release_dir(assessment) / f"{assessment}.ipynb"
     if not released.is_file():
         raise CourseError("grade.not_generated", assessment=assessment)
     reference = reference_cells(released)
@@ -198,7 +234,7 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
     ready: list[str] = []
     done = 0
     for participant in submitted:
-        folder = course.folder("submitted", participant, assessment)
+        folder = course.submitted_dir(participant, assessment)
         flags = screen(folder, assessment, participant, reference)
         outcomes[participant] = ParticipantOutcome(participant, GRADED, flags)
         if any(f.fatal for f in flags):
@@ -208,6 +244,8 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
                 progress(done, len(submitted), participant)
         else:
             ready.append(participant)
+    unchanged = set() if force else {p for p in ready
+                                     if _already_graded(course, p, assessment)}
     results = _run(course, assessment, ready, force, default_jobs() if jobs is None else jobs)
     for participant, log, reason in results:
         outcome = outcomes[participant]
@@ -215,10 +253,9 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
             outcome.status = NOT_GRADED
             outcome.flags.append(Flag(FAILED, reason))
         else:
-            if "Skipping existing assignment" in log:
+            if participant in unchanged:
                 outcome.status = UNCHANGED
-            graded = course.folder("autograded", participant, assessment,
-                                   f"{assessment}.ipynb")
+            graded = course.autograded_dir(participant, assessment) / f"{assessment}.ipynb"
             outcome.mode, after = after_grading(graded)
             outcome.flags.extend(after)
         done += 1
@@ -229,7 +266,7 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
         if outcome is not None and outcome.status != NOT_GRADED:
             outcome.score, outcome.max_points = row.score, row.max_points
             outcome.pending = row.pending
-    from kimtrain.course.handin import load_refusals
+    from kimtrain.handin import load_refusals
 
     refusals = load_refusals(course.root, assessment)
     result = list(outcomes.values())

@@ -1,21 +1,105 @@
-"""Reading scores out of nbgrader's gradebook, per item and rolled up per domain.
+"""Reading scores out of nbgrader's gradebook: the one reader, per item and per domain.
 
-Uses nbgrader's own ``Gradebook`` (SQLAlchemy), so the same code reads the default
-SQLite file and a hub's PostgreSQL database.
+One read-only SQL query (:func:`read_grades`) over the tables nbgrader's ORM maps
+(``grade``, ``submitted_notebook``, ``submitted_assignment``, ``assignment``,
+``grade_cells``/``base_cell``), through SQLAlchemy, so the same code reads the default
+SQLite file and a hub's PostgreSQL database, and 400,000 grades load in about a
+second. A cell's score is nbgrader's own rule (``Grade.score``: the manual score,
+else the automatic score, plus extra credit; 0 when it has neither); a cell still
+waiting for a person has none. ``tests/test_gradebook_parity.py`` proves the rows
+equal what nbgrader's ORM (``Gradebook.find_assignment(...).submissions``) reads on a
+real graded course. The reports (:mod:`kimtrain.reports.data`) read the same rows into arrays.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from kimtrain.assessment.manifest import load_manifest
 from kimtrain.course.layout import Course
 from kimtrain.errors import CourseError
+from kimtrain.gradeids import item_of
 
-__all__ = ["CellScore", "ParticipantScore", "cell_scores", "participant_scores"]
+__all__ = ["CellScore", "GradeRow", "ParticipantScore", "assessment_names", "cell_scores",
+           "participant_scores", "read_grades"]
 
-_PREFIXES = ("nilai_", "jawaban_")
+# (participant, grade id, score, needs manual grading, max score) as the driver gives it
+GradeRow = tuple[str, str, float, Any, float]
+
+_QUERY = """
+SELECT submitted_assignment.student_id, base_cell.name,
+       CASE WHEN grade.manual_score IS NULL AND grade.auto_score IS NULL THEN 0.0
+            ELSE COALESCE(grade.manual_score, grade.auto_score)
+                 + COALESCE(grade.extra_credit, 0.0) END,
+       grade.needs_manual_grade, grade_cells.max_score
+FROM grade
+JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id
+JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id
+JOIN assignment ON submitted_assignment.assignment_id = assignment.id
+JOIN grade_cells ON grade.cell_id = grade_cells.id
+JOIN base_cell ON grade_cells.id = base_cell.id
+WHERE assignment.name = :name AND assignment.course_id = :course
+"""
+
+
+def _readonly_url(db_url: str) -> tuple[str, dict[str, Any]]:
+    """SQLite opened read-only, so a report can never lock out a grading run."""
+    if db_url.startswith("sqlite:///") and ":memory:" not in db_url:
+        path = db_url[len("sqlite:///"):]
+        return f"sqlite:///file:{path}?mode=ro&uri=true", {}
+    return db_url, {}
+
+
+def assessment_names(course: Course, *, graded_only: bool = False) -> list[str]:
+    """The assessments the gradebook knows (``graded_only``: with at least one
+    submission), in name order. Errors of the database are raised as SQLAlchemy's."""
+    from sqlalchemy import create_engine, text
+
+    url, options = _readonly_url(course.db_url)
+    engine = create_engine(url, **options)
+    query = ("SELECT DISTINCT assignment.name FROM assignment JOIN submitted_assignment "
+             "ON submitted_assignment.assignment_id = assignment.id "
+             "WHERE assignment.course_id = :course" if graded_only else
+             "SELECT name FROM assignment WHERE course_id = :course")
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(query), {"course": course.course_id}).all()
+    finally:
+        engine.dispose()
+    return sorted(str(r[0]) for r in rows)
+
+
+def read_grades(course: Course, assessment: str) -> list[GradeRow]:
+    """Every grade of every submission of ``assessment`` (any cell, kimtrain's or not),
+    in no particular order, as the driver's plain tuples (SQLAlchemy's Row objects
+    cost more than the query)."""
+    from sqlalchemy import create_engine, text
+
+    url, options = _readonly_url(course.db_url)
+    engine = create_engine(url, **options)
+    params = {"name": assessment, "course": course.course_id}
+    try:
+        with engine.connect() as conn:
+            known = conn.execute(
+                text("SELECT 1 FROM assignment WHERE name = :name AND course_id = :course"),
+                params).first()
+            if known is None:
+                raise CourseError("gradebook.no_assessment", assessment=assessment)
+            result = conn.execute(text(_QUERY), params)
+            cursor = getattr(result, "cursor", None)
+            rows = cast("list[GradeRow]",
+                        cursor.fetchall() if cursor is not None else result.all())
+    except CourseError:
+        raise
+    except Exception as exc:  # sqlalchemy.exc.* (a missing or locked database)
+        raise CourseError("report.gradebook_unreadable", url=course.db_url,
+                          reason=str(exc).splitlines()[0]) from exc
+    finally:
+        engine.dispose()
+    from kimtrain.hub.ids import one_spelling
+
+    return one_spelling(course, rows)  # a hub's kim-001 / jupyter-kim-001 are KIM-001
 
 
 @dataclass(frozen=True)
@@ -49,48 +133,26 @@ class ParticipantScore:
         return 100.0 * got / total if total else None
 
 
-def _item_of(grade_id: str) -> str | None:
-    for prefix in _PREFIXES:
-        if grade_id.startswith(prefix):
-            return grade_id[len(prefix):]
-    return None
-
-
 def cell_scores(course: Course, assessment: str) -> list[CellScore]:
-    """Every graded item of every submission of ``assessment``."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    from kimtrain.hub.ids import code_mapper
-
-    code = code_mapper(course)  # a hub's spellings of a code are that participant
-    rows: dict[tuple[str, str], CellScore] = {}
-    with Gradebook(course.db_url, course.course_id) as gb:
-        try:
-            assignment = gb.find_assignment(assessment)
-        except MissingEntry:
-            raise CourseError("gradebook.no_assessment", assessment=assessment) from None
-        for submission in assignment.submissions:
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    item = _item_of(grade.name)
-                    if item is None:
-                        continue
-                    pending = bool(grade.needs_manual_grade)
-                    row = CellScore(
-                        participant=code(submission.student.id), item=item, grade_id=grade.name,
-                        score=None if pending else float(grade.score),
-                        max_points=float(grade.max_score), needs_manual=pending,
-                    )
-                    exact = row.participant == submission.student.id
-                    if exact or (row.participant, grade.name) not in rows:
-                        rows[(row.participant, grade.name)] = row
-    return list(rows.values())
+    """Every graded item of every submission of ``assessment``, by participant and
+    grade id."""
+    rows: list[CellScore] = []
+    for participant, name, score, manual, max_score in sorted(read_grades(course, assessment),
+                                                              key=lambda r: (r[0], r[1])):
+        item = item_of(name)
+        if item is None:
+            continue
+        pending = bool(manual)
+        rows.append(CellScore(participant=str(participant), item=item, grade_id=name,
+                              score=None if pending else float(score),
+                              max_points=float(max_score), needs_manual=pending))
+    return rows
 
 
 def participant_scores(course: Course, assessment: str) -> list[ParticipantScore]:
     """Totals and per-domain sums for each participant, over the items graded so far;
     items waiting for manual grading are counted apart (``pending``)."""
-    manifest = load_manifest(course.folder("source", assessment), assessment)
+    manifest = load_manifest(course.source_dir(assessment), assessment)
     domain_of = {item["id"]: item["domain"] for item in manifest["items"]}
     by_participant: dict[str, ParticipantScore] = {}
     for cell in cell_scores(course, assessment):

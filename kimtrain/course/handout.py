@@ -4,7 +4,7 @@
 been generated yet (or when asked), then either releases it to nbgrader's exchange
 (where there is one: not on Windows) or copies ``release/<NAME>/`` to
 ``<DIR>/<NAME>/`` with the marker file that turns on the offline "Kirim" zip
-(see :mod:`kimtrain.widgets.offline`).
+(see :mod:`kimtrain.widgets.offline` and :mod:`kimtrain.handin`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from kimtrain.course.layout import Course, open_course
 from kimtrain.errors import CourseError
+from kimtrain.handin import MARKER
 from kimtrain.oscompat import exchange_available
-from kimtrain.widgets.offline import MARKER
 
 __all__ = ["release_assessment"]
 
@@ -27,10 +27,10 @@ def release_assessment(course_root: str | Path, name: str, *, offline: str | Pat
     from kimtrain.course.nbgrader_api import Nbgrader
 
     course = open_course(course_root)
-    if not (course.folder("source", name) / f"{name}.ipynb").is_file():
+    if not (course.source_dir(name) / f"{name}.ipynb").is_file():
         raise CourseError("release.not_built", name=name)
     nbgrader = Nbgrader(course)
-    released = course.folder("release", name) / f"{name}.ipynb"
+    released = course.release_dir(name) / f"{name}.ipynb"
     if regenerate or not released.is_file():
         from kimtrain.course.backup import backup_gradebook
 
@@ -45,7 +45,7 @@ def release_assessment(course_root: str | Path, name: str, *, offline: str | Pat
     target = Path(offline) / name
     if target.exists():
         raise CourseError("release.offline_exists", path=str(target))
-    shutil.copytree(course.folder("release", name), target)
+    shutil.copytree(course.release_dir(name), target)
     marker = {"format": "kimtrain-kirim", "mode": "zip", "course": course.course_id,
               "assessment": name}
     (target / MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")

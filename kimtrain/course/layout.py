@@ -102,7 +102,37 @@ class Course:
         return str(config.CourseDirectory.db_url)
 
     def folder(self, kind: str, *parts: str) -> Path:
+        """Low level: ``<course>/<kind>/<parts…>``; use the named folders below."""
         return self.root.joinpath(kind, *parts)
+
+    # nbgrader's folders, by name (nbgrader's own layout)
+    def source_dir(self, assessment: str) -> Path:
+        """``source/<NAME>``: the assessment as built, with its keys."""
+        return self.root / "source" / assessment
+
+    def release_dir(self, assessment: str) -> Path:
+        """``release/<NAME>``: what participants receive (no keys)."""
+        return self.root / "release" / assessment
+
+    def submitted_dir(self, participant: str, assessment: str) -> Path:
+        """``submitted/<ID>/<NAME>``: one participant's hand-in (:mod:`kimtrain.handin`)."""
+        from kimtrain.handin import SUBMITTED
+
+        return self.root / SUBMITTED / participant / assessment
+
+    def autograded_dir(self, participant: str, assessment: str) -> Path:
+        """``autograded/<ID>/<NAME>``: the hand-in as nbgrader graded it."""
+        return self.root / "autograded" / participant / assessment
+
+    def feedback_dir(self, participant: str, assessment: str) -> Path:
+        """``feedback/<ID>/<NAME>``: the participant's feedback page."""
+        return self.root / "feedback" / participant / assessment
+
+    def submitted_participants(self, assessment: str) -> list[str]:
+        """Everyone with a hand-in of ``assessment``, sorted."""
+        from kimtrain.handin import submitted_participants
+
+        return submitted_participants(self.root, assessment)
 
     def blueprint(self, name: str) -> Path:
         return self.blueprint_dir / f"{name}.yaml"

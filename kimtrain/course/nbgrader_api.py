@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from kimtrain.context import GRADING
 from kimtrain.course.layout import CONFIG_FILE, Course
 from kimtrain.errors import NbgraderError
 
@@ -26,7 +27,7 @@ __all__ = ["Nbgrader", "add_students"]
 def _clean_env() -> Iterator[None]:
     """nbgrader sets NBGRADER_EXECUTION without restoring it when a step fails, and
     changes the working directory; SQLAlchemy 2 warns about nbgrader's sessions."""
-    before = os.environ.get("NBGRADER_EXECUTION")
+    before = os.environ.get(GRADING)
     cwd = os.getcwd()
     try:
         with warnings.catch_warnings():
@@ -35,9 +36,9 @@ def _clean_env() -> Iterator[None]:
     finally:
         os.chdir(cwd)
         if before is None:
-            os.environ.pop("NBGRADER_EXECUTION", None)
+            os.environ.pop(GRADING, None)
         else:
-            os.environ["NBGRADER_EXECUTION"] = before
+            os.environ[GRADING] = before
 
 
 def _scripts_on_path() -> None:

@@ -18,10 +18,16 @@ import io
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from kimtrain.answers.store import atomic_write
 from kimtrain.course.layout import Course
 from kimtrain.errors import CourseError
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_Row = TypeVar("_Row", bound="DataclassInstance")
 
 __all__ = ["Contact", "Participant", "load_contacts", "load_roster", "save_roster"]
 
@@ -59,7 +65,7 @@ def _write_csv(path: Path, rows: Iterable[object], cls: type) -> None:
     atomic_write(path, buffer.getvalue().encode("utf-8"))
 
 
-def _read_csv(path: Path, cls: type) -> list:
+def _read_csv(path: Path, cls: type[_Row]) -> list[_Row]:
     if not path.exists():
         return []
     names = {f.name for f in fields(cls)}

@@ -16,7 +16,7 @@ checked against the region table (Kotawaringin Timur by default) with a
 "maksud Anda" suggestion for misspellings. A clean file is merged into the roster
 (same id: updated; others kept), the participants are added to nbgrader's student
 table, contact details go to ``roster/kontak.csv`` only, and every participant without
-a PIN gets one (kept in ``.kimtrain/pin.json``, see kimtrain.serve.identity).
+a PIN gets one (kept in ``.kimtrain/pin.json``, see kimtrain.course.pins).
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ class ImportResult:
     unchanged: int
     contacts: int
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, Any]:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
                 "contacts": self.contacts}
 
@@ -375,7 +375,7 @@ def import_roster(course: Course, path: str | Path, *,
     add_students(course, [(p.id, p.nama) for p in people])
     save_roster(course, sorted(merged.values(), key=lambda p: p.id),
                 sorted(known_contacts.values(), key=lambda c: c.id))
-    from kimtrain.serve.identity import ensure_pins
+    from kimtrain.course.pins import ensure_pins
 
     ensure_pins(course.root, list(merged))  # each participant's PIN for the served tests
     return ImportResult(added, updated, len(people) - added - updated, len(contacts))

@@ -9,10 +9,14 @@ is read from hidden test cells, so no test code can reach a page.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kimtrain.course.layout import Course
+from kimtrain.defaults import DEFAULT_CUT
+from kimtrain.itemshape import PublicItem
 
 __all__ = ["ItemFeedback", "ParticipantFeedback", "collect_feedback"]
 
@@ -34,6 +38,14 @@ class ItemFeedback:
     explanation: str = ""  # only when revealed
     option_feedback: str = ""  # only when revealed: the note on the chosen option
     labels: list[str] = field(default_factory=list)
+    unit: str = ""
+
+    @property
+    def autograded(self) -> bool:
+        """Scored by kimtrain, not by a person (:mod:`kimtrain.items`)."""
+        from kimtrain.items import get
+
+        return get(self.type, self.item).autograded
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -47,11 +59,11 @@ class ParticipantFeedback:
     name: str
     items: list[ItemFeedback]
     revealed: bool
-    cut: float = 70.0  # the cut score, percent
+    cut: float = DEFAULT_CUT  # the cut score, percent
     previous: tuple[float, float] | None = None  # (points, max) on the pre-test
     previous_title: str = ""
 
-    def _sum(self, keep) -> tuple[float, float]:
+    def _sum(self, keep: Callable[[ItemFeedback], bool]) -> tuple[float, float]:
         got = [i for i in self.items if i.points is not None and keep(i)]
         return sum(i.points or 0.0 for i in got), sum(i.max_points for i in got)
 
@@ -66,7 +78,7 @@ class ParticipantFeedback:
         order = {k: n for n, k in enumerate([*DOMAINS, *COMPETENCIES])}
         keys = sorted(dict.fromkeys(getattr(i, attribute) for i in self.items),
                       key=lambda k: order.get(k, len(order)))
-        return {k: self._sum(lambda i, k=k: getattr(i, attribute) == k) for k in keys}
+        return {k: self._sum(functools.partial(_has, attribute, k)) for k in keys}
 
     @property
     def pending(self) -> int:
@@ -118,8 +130,9 @@ def collect_feedback(course: Course, assessment: str, *, reveal: bool = False,
     from kimtrain.course.gradebook import cell_scores
     from kimtrain.course.roster import load_roster
     from kimtrain.grading.results import read_results
+    from kimtrain.items import get as get_type
 
-    manifest = load_manifest(course.folder("source", assessment), assessment)
+    manifest = load_manifest(course.source_dir(assessment), assessment)
     public = [localize(i, lang) for i in manifest["items"]]
     title = (manifest.get("en", {}).get("title") if lang == "en" else None) \
         or manifest.get("title", assessment)
@@ -128,15 +141,16 @@ def collect_feedback(course: Course, assessment: str, *, reveal: bool = False,
     responses = {(r.participant, r.item): r.response
                  for r in read_results(course.root, assessment)}
     scores: dict[str, dict[str, Any]] = {}
-    for cell in cell_scores(course, assessment):
-        scores.setdefault(cell.participant, {})[cell.item] = cell
+    for score in cell_scores(course, assessment):
+        scores.setdefault(score.participant, {})[score.item] = score
     pages = []
     for participant in sorted(scores):
         items = []
         for number, item in enumerate(public, 1):
             cell = scores[participant].get(item["id"])
             response = responses.get((participant, item["id"]))
-            if response is None and item["type"] == "written":
+            kind = get_type(item["type"], item["id"])
+            if response is None and not kind.autograded:
                 response = _written_answer(course, assessment, participant, item["id"])
             points = None if cell is None or cell.needs_manual else cell.score
             max_points = float(cell.max_points if cell else item["points"])
@@ -145,14 +159,15 @@ def collect_feedback(course: Course, assessment: str, *, reveal: bool = False,
             if source is not None:
                 texts = source.localized(lang)
                 chosen = response if isinstance(response, str) else ""
-                extra = {"key": source.key if source.type != "text" else list(source.accept),
+                extra = {"key": source.kind.key_answer(source),
                          "explanation": texts["explanation"],
                          "option_feedback": texts["feedback"].get(chosen, "")}
+            shape = PublicItem.from_manifest(item)
             items.append(ItemFeedback(
-                number, item["id"], item["type"], item["domain"], item["competency"],
+                number, shape.id, shape.type, shape.domain, shape.competency,
                 item["stem"], item.get("options", []), response, points, max_points,
                 _verdict(points, max_points, response), labels=item.get("labels", []),
-                **extra))
+                unit=item.get("unit", ""), **extra))
         pages.append(ParticipantFeedback(assessment, title, participant,
                                          names.get(participant, ""), items, reveal))
     return pages
@@ -162,8 +177,12 @@ def _written_answer(course: Course, assessment: str, participant: str, item: str
     from kimtrain.answers.store import FileAnswerStore
     from kimtrain.errors import KimtrainError
 
-    store = FileAnswerStore(course.folder("autograded", participant, assessment))
+    store = FileAnswerStore(course.autograded_dir(participant, assessment))
     try:
         return store.load(assessment, participant).value(item)
     except KimtrainError:
         return None
+
+
+def _has(attribute: str, value: str, item: ItemFeedback) -> bool:
+    return bool(getattr(item, attribute) == value)

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kimtrain.course.layout import Course
+from kimtrain.defaults import DEFAULT_CUT
 from kimtrain.feedback.data import ItemFeedback, ParticipantFeedback
-from kimtrain.i18n import t
+from kimtrain.i18n import get_language, t
+from kimtrain.items import answer_text
 
 __all__ = ["render_page", "write_feedback"]
 
@@ -72,22 +75,16 @@ def _text(value: str) -> str:
 def _answer_text(item: ItemFeedback, value: Any) -> str:
     if value is None or value == [] or value == "":
         return t("feedback.no_answer")
-    options = {k: v for k, v in item.options}
-    if item.type in ("single", "multiple"):
-        chosen = value if isinstance(value, list) else [value]
-        return "; ".join(f"{c}. {options.get(c, '?')}" for c in chosen)
-    if item.type == "truefalse" and isinstance(value, bool) and len(item.labels) == 2:
-        return item.labels[0 if value else 1]
-    if isinstance(value, list):
-        return " / ".join(str(v) for v in value)
-    return str(value)
+    public = {"id": item.item, "type": item.type, "options": item.options,
+              "labels": item.labels, **({"unit": item.unit} if item.unit else {})}
+    return answer_text(public, value, get_language())
 
 
 def _percent(got: float, total: float) -> int:
     return round(100 * got / total) if total else 0
 
 
-def _bars(rows: dict[str, tuple[float, float]], label) -> str:
+def _bars(rows: dict[str, tuple[float, float]], label: Callable[[str], str]) -> str:
     parts = []
     for key, (got, total) in rows.items():
         if not total:
@@ -110,14 +107,14 @@ def _item(item: ItemFeedback, revealed: bool) -> str:
         f'<span class="v {item.verdict}">{html.escape(t(f"feedback.verdict.{item.verdict}"))}'
         f"</span></div>",
         f'<div class="stem">{_text(item.stem)}</div>',
-        f'<div class="answer{" written" if item.type == "written" else ""}">'
+        f'<div class="answer{"" if item.autograded else " written"}">'
         f'<em>{html.escape(t("feedback.your_answer"))}:</em> '
         f"{html.escape(_answer_text(item, item.response))}</div>",
         f'<div class="muted">{html.escape(t("feedback.points", points=points, max=format_points(item.max_points)))}</div>',  # noqa: E501
     ]
     if item.verdict == "partial":
         parts.append(_partial_note(item))
-    if revealed and item.type != "written" and item.key is not None:
+    if revealed and item.key is not None:
         parts.append(f'<div class="answer"><em>{html.escape(t("feedback.key"))}:</em> '
                      f"{html.escape(_answer_text(item, item.key))}</div>")
     if revealed and item.option_feedback and item.verdict != "correct":
@@ -239,7 +236,7 @@ def _previous_totals(course: Course, assessment: str) -> dict[str, tuple[float, 
 
 
 def write_feedback(course: Course, assessment: str, *, reveal: bool = False,
-                   lang: str = "id", cut: float = 70.0,
+                   lang: str = "id", cut: float = DEFAULT_CUT,
                    previous: str | None = None) -> list[Path]:
     """Write every participant's page; return the paths of the copies to send
     (``umpan-balik/<NAME>/<NAME>-<ID>.html``). ``previous`` names the pre-test whose
@@ -252,7 +249,7 @@ def write_feedback(course: Course, assessment: str, *, reveal: bool = False,
     before_title = ""
     if previous:
         before = _previous_totals(course, previous)
-        before_title = str(load_manifest(course.folder("source", previous), previous)
+        before_title = str(load_manifest(course.source_dir(previous), previous)
                            .get("title") or previous)
     written = []
     for page in collect_feedback(course, assessment, reveal=reveal, lang=lang):
@@ -260,7 +257,7 @@ def write_feedback(course: Course, assessment: str, *, reveal: bool = False,
         if page.participant in before:
             page.previous, page.previous_title = before[page.participant], before_title
         document = render_page(page, lang).encode("utf-8")
-        path = course.folder("feedback", page.participant, assessment, f"{assessment}.html")
+        path = course.feedback_dir(page.participant, assessment) / f"{assessment}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, document)
         send = course.root / SEND_FOLDER / assessment / f"{assessment}-{page.participant}.html"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kimtrain.answers.store import FileAnswerStore, participant_id
+from kimtrain.context import current
 from kimtrain.errors import KimtrainError
 from kimtrain.grading.scoring import ItemScore, score_item
 from kimtrain.i18n import t
@@ -34,16 +35,16 @@ RESULT_MIME = "application/vnd.kimtrain.result+json"
 def grading_participant(directory: Path | None = None) -> str | None:
     """Whose answers are being graded: ``KIMTRAIN_PESERTA`` if set, else (under
     nbgrader autograde) the student folder that holds the working directory."""
-    explicit = os.environ.get("KIMTRAIN_PESERTA")
-    if explicit:
-        return participant_id(explicit)
-    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
-        folder = (directory or Path.cwd()).resolve()
-        try:
-            return participant_id(folder.parent.name)
-        except KimtrainError:
-            return None
-    return None
+    context = current()
+    if context.participant:
+        return participant_id(context.participant)
+    graded = context.graded_participant(directory)
+    if graded is None:
+        return None
+    try:
+        return participant_id(graded)
+    except KimtrainError:
+        return None
 
 
 def result_bundle(score: ItemScore, assessment: str, participant: str | None) -> dict[str, Any]:

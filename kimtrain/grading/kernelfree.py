@@ -229,7 +229,8 @@ class KernelFreeExecute(Execute):
         info = nb.metadata.setdefault("kimtrain", {})
         if plan is None:
             info["grading"] = MODE_KERNEL
-            return super().preprocess(nb, resources)
+            done: tuple[NotebookNode, dict[str, Any]] = super().preprocess(nb, resources)
+            return done
         info["grading"] = MODE_KERNELFREE
         # what nbclient copies from the kernel's kernel_info reply (ipykernel's
         # language_info for this interpreter), so the graded notebook is the same file

@@ -19,11 +19,11 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from kimtrain.answers.store import FileAnswerStore, participant_id
 from kimtrain.errors import KimtrainError
+from kimtrain.gradeids import ANSWER_PREFIX
 from kimtrain.grading.inert import inert_markdown
 
 __all__ = ["FillWrittenAnswers"]
 
-ANSWER_PREFIX = "jawaban_"
 
 
 class FillWrittenAnswers(NbGraderPreprocessor):

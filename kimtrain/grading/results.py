@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from kimtrain.gradeids import grade_id
 from kimtrain.grading.cell import RESULT_MIME
 
 __all__ = ["ItemResult", "read_results", "result_rows"]
@@ -82,7 +83,7 @@ def _rows_by_parsing(text: str) -> list[list[Any]]:
     for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
         for output in cell.get("outputs", []) or []:
             row = _row((output.get("data") or {}).get(RESULT_MIME))
-            if row is not None and _grade_id(cell) == f"nilai_{row[0]}":
+            if row is not None and _grade_id(cell) == grade_id(row[0]):
                 found.append(row)
     return found
 
@@ -104,7 +105,7 @@ def _rows_by_scanning(text: str) -> list[list[Any]] | None:
         row = _row(payload)
         if row is not None:
             cell_start = text.rfind('"cell_type":', 0, start)
-            own = (f'"grade_id": "nilai_{row[0]}"', f'"grade_id":"nilai_{row[0]}"')
+            own = (f'"grade_id": "{grade_id(row[0])}"', f'"grade_id":"{grade_id(row[0])}"')
             if cell_start < 0 or not any(text.find(k, cell_start, start) >= 0 for k in own):
                 return None  # not plainly from its grade cell: let the exact parse decide
             found.append(row)
@@ -153,7 +154,7 @@ def _save_index(path: Path, notebooks: dict[str, Any]) -> None:
 def _notebooks(root: Path, assessment: str) -> list[tuple[str, Path]]:
     """(participant, notebook) under ``autograded/*/<assessment>/``, sorted as
     ``sorted(root.glob(...))`` would sort them (os.scandir is several times faster)."""
-    found = []
+    found: list[tuple[str, Path]] = []
     try:
         people = sorted(e.name for e in os.scandir(root) if e.is_dir())
     except OSError:

@@ -10,16 +10,17 @@ code's folder (``submitted/KIM-001/``), so the gradebook only ever sees codes.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from kimtrain.answers.store import participant_id
-from kimtrain.course.handin import TIMESTAMP, NewerHandIn, handed_in_at, install
 from kimtrain.course.layout import Course
 from kimtrain.errors import KimtrainError
+from kimtrain.handin import TIMESTAMP, NewerHandIn, handed_in_at, install
 from kimtrain.hub.names import email_index, roster_code
 from kimtrain.oscompat import remove_tree_quietly
 
-__all__ = ["canonical_submissions", "code_mapper", "course_code"]
+__all__ = ["canonical_submissions", "code_mapper", "course_code", "one_spelling"]
 
 
 def code_mapper(course: Course) -> Callable[[str], str]:
@@ -70,3 +71,22 @@ def canonical_submissions(course: Course, assessment: str) -> list[tuple[str, st
         moved.append((spelling, target_code))
     return moved
 
+
+
+def one_spelling(course: Course, rows: Sequence[Any]) -> list[Any]:
+    """Gradebook rows ``(participant, ...)`` with every hub spelling as the roster code
+    (:func:`kimtrain.course.gradebook.read_grades` calls this, so nothing that reads
+    grades ever splits ``KIM-001`` and ``kim-001``). Where two spellings hold the same
+    cell (``row[1]``), the row under the code itself wins. Rows already under codes
+    come back as they are."""
+    code = code_mapper(course)
+    mapping = {pid: code(str(pid)) for pid in {row[0] for row in rows}}
+    if all(pid == canonical for pid, canonical in mapping.items()):
+        return list(rows)
+    best: dict[tuple[str, Any], Any] = {}
+    for row in rows:
+        canonical = mapping[row[0]]
+        key = (canonical, row[1])
+        if canonical == row[0] or key not in best:
+            best[key] = (canonical, *row[1:])
+    return list(best.values())

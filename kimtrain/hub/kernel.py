@@ -17,9 +17,8 @@ from kimtrain.answers.store import AnswerSheet
 if TYPE_CHECKING:
     from kimtrain.widgets.session import Assessment
 
-__all__ = ["HUB_ENV", "attach_hub", "hub_participant"]
+__all__ = ["attach", "attach_hub", "hub_participant"]
 
-HUB_ENV = "KIMTRAIN_HUB"
 HUB_CLIENT_PREFIX = "hub:"
 
 
@@ -39,6 +38,14 @@ def hub_participant(root: Path) -> str | None:
     code = course_code(course, client[len(HUB_CLIENT_PREFIX):])
     roster = {p.id.upper() for p in load_roster(course)}
     return code if not roster or code in roster else None
+
+
+def attach(session: Assessment) -> None:
+    """The host hook of a hub service's kernels (``KIMTRAIN_HOST``, set by
+    ``kimtrain serve --hub``): the session's course from its context."""
+    root = session.context.course_root
+    if root is not None:
+        attach_hub(session, Path(root))
 
 
 def attach_hub(session: Assessment, root: Path) -> None:

@@ -55,7 +55,7 @@ def _shared_auth(api_token: str | None = None) -> HubOAuth:
     return HubOAuth.instance(cache_max_age=60)
 
 
-class _LoginHandler(HubOAuthenticated, RequestHandler):  # type: ignore[misc]
+class _LoginHandler(HubOAuthenticated, RequestHandler):
     """``<prefix>login``: off to the hub's login (an OAuth state cookie is set first)."""
 
     hub_auth_class = HubOAuth
@@ -72,7 +72,7 @@ class _LoginHandler(HubOAuthenticated, RequestHandler):  # type: ignore[misc]
         self.redirect(self.get_login_url())
 
 
-class _CallbackHandler(HubOAuthCallbackHandler):  # type: ignore[misc]
+class _CallbackHandler(HubOAuthCallbackHandler):
     hub_auth_class = HubOAuth
 
 

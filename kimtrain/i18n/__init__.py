@@ -11,16 +11,17 @@ key in two files.
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from kimtrain.context import LANG, environment_language
 
 __all__ = ["LANGUAGES", "catalog", "catalog_files", "get_language", "set_language", "t"]
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
-ENV_VAR = "KIMTRAIN_LANG"
+ENV_VAR = LANG
 
 _HERE = Path(__file__).parent
 _chosen: str | None = None
@@ -44,7 +45,7 @@ def set_language(lang: str | None) -> str:
 
 def get_language() -> str:
     """The language in force: the explicit choice, else ``KIMTRAIN_LANG``, else ``id``."""
-    return _chosen or _normalise(os.environ.get(ENV_VAR)) or DEFAULT_LANGUAGE
+    return _chosen or _normalise(environment_language()) or DEFAULT_LANGUAGE
 
 
 def catalog_files(lang: str) -> list[Path]:
@@ -61,7 +62,7 @@ def catalog(lang: str) -> dict[str, str]:
     return merged
 
 
-def t(key: str, lang: str | None = None, **params: Any) -> str:
+def t(key: str, *, lang: str | None = None, **params: Any) -> str:
     """Translate ``key`` and fill in ``{placeholders}`` from ``params``.
 
     An unknown key falls back to the Indonesian catalog, then to the key itself,

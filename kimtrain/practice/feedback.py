@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from kimtrain.answers.values import normalise_response, parse_number
+from kimtrain.answers.values import normalise_response
 from kimtrain.errors import AnswerError
 from kimtrain.grading.scoring import CORRECT, PARTIAL, score_item
 from kimtrain.i18n import t
+from kimtrain.items.numeric import format_number
 
 if TYPE_CHECKING:  # the bank package loads YAML; a card only needs the Item it is given
     from kimtrain.bank.model import Item
@@ -44,14 +45,6 @@ class PracticeFeedback:
         return {"verdict": self.verdict, "title": self.title, "text": self.text}
 
 
-def format_number(value: float, lang: str = "id") -> str:
-    """``1500`` -> ``1.500`` and ``2.5`` -> ``2,5`` in Indonesian; ``1,500``/``2.5`` in English."""
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
-    if lang == "en":
-        return text
-    return text.translate(str.maketrans({",": ".", ".": ","}))
-
-
 def public_item(item: Item, lang: str) -> dict[str, Any]:
     """The item as a card shows it (stem, options, labels) in ``lang``."""
     data = item.public()
@@ -65,23 +58,10 @@ def _join(*parts: str) -> str:
     return "\n\n".join(p.strip() for p in parts if p and p.strip())
 
 
-def _option_text(item: Item, option: str, lang: str) -> str:
-    return f"**{option}**. {item.localized(lang)['options'].get(option, '')}"
-
-
 def _answer_line(item: Item, lang: str) -> str:
     """"Jawaban yang tepat: ..." for any automatically checked type."""
-    if item.type == "single":
-        shown = _option_text(item, item.key, lang)
-    elif item.type == "multiple":
-        shown = "; ".join(_option_text(item, k, lang) for k in item.key)
-    elif item.type == "truefalse":
-        shown = f"**{item.truefalse_labels(lang)[0 if item.key else 1]}**"
-    elif item.type == "numeric":
-        unit = item.en.get("unit", item.unit) if lang == "en" else item.unit
-        shown = f"**{format_number(float(item.key), lang)}**" + (f" {unit}" if unit else "")
-    else:
-        shown = " / ".join(f"**{a}**" for a in item.accept)
+    shown = item.kind.answer_text(public_item(item, lang), item.kind.key_answer(item), lang,
+                                  bold=True)
     return t("practice.answer_is", lang=lang, answer=shown)
 
 
@@ -112,29 +92,16 @@ def check_answer(item: Item, response: Any, lang: str = "id") -> PracticeFeedbac
     local = item.localized(lang)
     explanation = local["explanation"]
     if score.status == CORRECT:
-        own = local["feedback"].get(stored, "") if item.type == "single" else ""
-        if item.type == "truefalse":
+        own = local["feedback"].get(stored, "") if isinstance(stored, str) else ""
+        if item.kind.reveal_when_wrong:
             own = _answer_line(item, lang)
         return PracticeFeedback(CORRECT_V, t("practice.correct.title", lang=lang),
                                 _join(own, explanation), solved=True)
-    if item.type == "truefalse":
+    if item.kind.reveal_when_wrong:
         # Two options only: a retry would be a coin toss, so explain at once.
         return PracticeFeedback(WRONG_V, t("practice.wrong.title", lang=lang),
                                 _join(_answer_line(item, lang), explanation), revealed=True)
-    hints: list[str] = []
-    if item.type == "single":
-        hints.append(local["feedback"].get(stored, ""))
-    elif item.type == "multiple":
-        chosen = set(stored)
-        right = len(chosen & set(item.key))
-        hints.append(t("practice.multiple.count", lang=lang, right=right,
-                       total=len(item.key), wrong=len(chosen - set(item.key))))
-        hints.extend(local["feedback"].get(o, "") for o in stored if o not in item.key)
-    elif item.type == "numeric":
-        value = parse_number(stored)
-        direction = "higher" if value is not None and value < float(item.key) else "lower"
-        hints.append(t(f"practice.numeric.{direction}", lang=lang,
-                       value=format_number(value or 0, lang)))
+    hints = item.kind.practice_hints(item, stored, lang)
     hints.append(t("practice.try_again", lang=lang))
     verdict = PARTIAL_V if score.status == PARTIAL else WRONG_V
     title = t(f"practice.{verdict}.title", lang=lang)

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from kimtrain import items as item_types
 from kimtrain.errors import AnswerError, KimtrainError
 from kimtrain.i18n import get_language, t
 from kimtrain.practice.banks import load_practice
@@ -38,9 +39,6 @@ __all__ = ["Attempt", "Latihan", "card_labels", "latihan"]
 
 W = TypeVar("W")
 
-# Types whose answer is judged the moment it is tapped; the others get "Cek jawaban".
-INSTANT = ("single", "truefalse")
-
 
 @dataclass
 class Attempt:
@@ -56,10 +54,13 @@ class Attempt:
         return asdict(self)
 
 
-def card_labels(lang: str, number: str) -> dict[str, str]:
-    """The labels a practice card needs (shared by the game)."""
+def card_labels(lang: str, number: str, item_type: str | None = None) -> dict[str, str]:
+    """The labels a practice card needs (shared by the game); with ``item_type``, also
+    those its renderer needs (:mod:`kimtrain.items`)."""
     labels = {k: t(f"widget.{k}", lang=lang) for k in (
         "multiple_hint", "numeric_hint", "unit", "answer", "rubric")}
+    if item_type is not None:
+        labels.update(item_types.get(item_type).labels(lang))
     labels.update({k: t(f"practice.{k}", lang=lang) for k in (
         "badge", "badge_hint", "check", "retry", "reveal", "next", "restart")})
     labels["number"] = number
@@ -111,7 +112,8 @@ class Latihan:
         widget = PracticeWidget(on_answer=self._on_answer, on_action=self._on_action,
                                 item=public_item(item, self.lang),
                                 labels=card_labels(self.lang, t("practice.number",
-                                                               lang=self.lang, number=number)),
+                                                               lang=self.lang, number=number),
+                                                   item.type),
                                 actions=self._idle_actions(item))
         self.widgets[item_id] = widget
         self.attempts.setdefault(item_id, Attempt(item_id))
@@ -152,11 +154,12 @@ class Latihan:
         widget.actions = ["retry"] if done else ["retry", "reveal"]
 
     def _idle_actions(self, item: Item) -> list[str]:
-        return [] if item.type in INSTANT else ["check"]
+        # judged the moment it is tapped (kimtrain.items: ``instant``), else "Cek jawaban"
+        return [] if item.kind.instant else ["check"]
 
     def _on_answer(self, widget: Any, value: Any) -> None:
         item_id = widget.item["id"]
-        if self.items[item_id].type in INSTANT and value is not None:
+        if self.items[item_id].kind.instant and value is not None:
             self.check(item_id, value)
 
     def _on_action(self, widget: PracticeWidget, action: str, content: dict[str, Any]) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kimtrain import items as item_types
 from kimtrain.reports.data import FormData, ItemInfo
 from kimtrain.reports.stats import AlphaResult, ItemStats, cronbach_alpha, item_statistics, kr20
 
@@ -175,33 +176,33 @@ def _flags(stats: ItemStats | None, pending: int) -> list[str]:
 
 
 def _choices(form: FormData) -> pd.DataFrame:
-    """One row per option chosen: row (participant), col (item), option, correct."""
-    kinds = np.array([item.type for item in form.items], dtype=object)
+    """One row per option chosen: row (participant), col (item), option, correct. Each
+    item type says which options a response chose (:mod:`kimtrain.items`)."""
     res = form.results
     if res.empty:
         return pd.DataFrame(columns=["row", "col", "option", "correct"])
-    kind = kinds[res["col"].to_numpy()]
+    kinds = [_kind(item) for item in form.items]
+    kind = np.array([k.name if k else "" for k in kinds], dtype=object)[res["col"].to_numpy()]
     parts = []
-    single = res[kind == "single"]
-    parts.append(pd.DataFrame({"row": single["row"], "col": single["col"],
-                               "option": single["response"], "correct":
-                               single["status"] == "correct"}))
-    truefalse = res[(kind == "truefalse") & res["response"].map(
-        lambda r: isinstance(r, bool)).to_numpy()]
-    parts.append(pd.DataFrame({"row": truefalse["row"], "col": truefalse["col"],
-                               "option": truefalse["response"].map({True: "true",
-                                                                    False: "false"}),
-                               "correct": truefalse["status"] == "correct"}))
-    multiple = res[kind == "multiple"]
-    if len(multiple):
-        listed = multiple.assign(option=multiple["response"].map(
-            lambda r: r if isinstance(r, list) else ([] if r is None else [r]))).explode("option")
+    for item_type in {k.name: k for k in kinds if k is not None}.values():
+        part = res[kind == item_type.name]
+        if part.empty:
+            continue
+        listed = part.assign(option=part["response"].map(item_type.chosen_options))
+        listed = listed.explode("option")
         parts.append(pd.DataFrame({"row": listed["row"], "col": listed["col"],
                                    "option": listed["option"],
                                    "correct": listed["status"] == "correct"}))
+    if not parts:
+        return pd.DataFrame(columns=["row", "col", "option", "correct"])
     chosen = pd.concat(parts, ignore_index=True)
     chosen = chosen[chosen["option"].notna()]
     return chosen.astype({"option": str})
+
+
+def _kind(item: ItemInfo) -> item_types.ItemType | None:
+    """The item's type; ``None`` for an item graded but no longer in the manifest."""
+    return item_types.get(item.type, item.id) if item.type else None
 
 
 def _options(form: FormData, percent: np.ndarray) -> list[list[OptionRow]]:
@@ -215,12 +216,9 @@ def _options(form: FormData, percent: np.ndarray) -> list[list[OptionRow]]:
     answered = chosen.groupby("col")["row"].nunique()
     out = []
     for index, item in enumerate(form.items):
-        if item.type == "truefalse":
-            labels = item.labels or ("Benar", "Salah")
-            options = [("true", labels[0]), ("false", labels[1])]
-        elif item.type in ("single", "multiple"):
-            options = list(item.options)
-        else:
+        kind = _kind(item)
+        options = kind.analysis_options(item.options, item.labels) if kind else []
+        if not options:
             out.append([])
             continue
         total = int(answered.get(index, 0))
@@ -295,7 +293,7 @@ def analyse_form(form: FormData) -> FormAnalysis:
                 kind == "domain" or cols.sum() >= MIN_COMPETENCY_ITEMS)
             subscores.append(Subscore(kind, code, int(use.sum()), alpha, shown))
     stats = item_statistics(form.scores[:, complete], form.max_points[complete])
-    by_column = dict(zip(np.flatnonzero(complete), stats, strict=True))
+    by_column = dict(zip(np.flatnonzero(complete).tolist(), stats, strict=True))
     options = _options(form, percent)
     statuses = form.results.groupby(["col", "status"]).size()
     rows = []

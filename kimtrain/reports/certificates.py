@@ -91,7 +91,8 @@ def _pdf(cert: Certificate, title: str, cut: float, day: date, lang: str,
     pdf.rect(14, 14, 269, 182)
     pdf.set_text_color(31, 78, 95)
 
-    def line(text: str, size: float, style: str = "", height: float = 10, gap: float = 0):
+    def line(text: str, size: float, style: str = "", height: float = 10,
+             gap: float = 0) -> None:
         pdf.set_font("DejaVu", style, size)
         pdf.set_x(20)
         pdf.multi_cell(257, height, text, align="C")

@@ -1,11 +1,9 @@
 """What a report reads: one form's item scores, item metadata and chosen options.
 
-* scores come from nbgrader's gradebook — by one read-only SQL query over the same
-  tables nbgrader's ORM maps (``grade``, ``submitted_notebook``,
-  ``submitted_assignment``, ``assignment``, ``grade_cells``/``base_cell``), so
-  400,000 grades load in about a second on SQLite or PostgreSQL alike; the score of
-  a cell is nbgrader's own rule (manual score, else automatic score, plus extra
-  credit), and a cell still waiting for a person is missing, not 0;
+* scores come from nbgrader's gradebook through kimtrain's one reader
+  (:func:`kimtrain.course.gradebook.read_grades`: one read-only SQL query, 400,000
+  grades in about a second on SQLite or PostgreSQL alike); a cell still waiting for a
+  person is missing, not 0;
 * item metadata (domain, competency, options, discernment set, points) from the
   assessment's public manifest ``source/<name>/kimtrain_soal.json``;
 * the participants' responses from the graded notebooks
@@ -21,38 +19,16 @@ import numpy as np
 import pandas as pd
 
 from kimtrain.assessment.manifest import load_manifest
+from kimtrain.course.gradebook import read_grades
 from kimtrain.course.layout import Course
-from kimtrain.errors import CourseError
+from kimtrain.gradeids import GRADED_PREFIXES
 from kimtrain.grading.results import result_rows
+from kimtrain.itemshape import PublicItem
 
 __all__ = ["FormData", "ItemInfo", "gradebook_cells", "load_form"]
 
-_PREFIXES = ("nilai_", "jawaban_")
-
-_QUERY = """
-SELECT submitted_assignment.student_id, base_cell.name,
-       COALESCE(grade.manual_score, grade.auto_score, 0.0) + COALESCE(grade.extra_credit, 0.0),
-       grade.needs_manual_grade, grade_cells.max_score
-FROM grade
-JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id
-JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id
-JOIN assignment ON submitted_assignment.assignment_id = assignment.id
-JOIN grade_cells ON grade.cell_id = grade_cells.id
-JOIN base_cell ON grade_cells.id = base_cell.id
-WHERE assignment.name = :name AND assignment.course_id = :course
-"""
-
-
-@dataclass(frozen=True)
-class ItemInfo:
-    id: str
-    type: str
-    domain: str
-    competency: str
-    points: float
-    options: tuple[tuple[str, str], ...] = ()
-    discernment_set: str = ""
-    labels: tuple[str, str] = ()  # type: ignore[assignment]
+# The typed public item (kimtrain.itemshape), under the name the reports have used.
+ItemInfo = PublicItem
 
 
 RESULT_COLUMNS = ["participant", "item", "response", "status"]
@@ -82,44 +58,13 @@ class FormData:
                                                  strict=True), strict=True))
 
 
-def _readonly_url(db_url: str) -> tuple[str, dict[str, Any]]:
-    """SQLite opened read-only, so a report can never lock out a grading run."""
-    if db_url.startswith("sqlite:///") and ":memory:" not in db_url:
-        path = db_url[len("sqlite:///"):]
-        return f"sqlite:///file:{path}?mode=ro&uri=true", {}
-    return db_url, {}
-
-
 def _cell_frame(course: Course, assessment: str) -> pd.DataFrame:
     """participant, item, score (NaN while waiting for a person), max, manual — one row
     per graded kimtrain cell of ``assessment``."""
-    from sqlalchemy import create_engine, text
-
-    url, options = _readonly_url(course.db_url)
-    engine = create_engine(url, **options)
-    params = {"name": assessment, "course": course.course_id}
-    try:
-        with engine.connect() as conn:
-            known = conn.execute(
-                text("SELECT 1 FROM assignment WHERE name = :name AND course_id = :course"),
-                params).first()
-            if known is None:
-                raise CourseError("gradebook.no_assessment", assessment=assessment)
-            result = conn.execute(text(_QUERY), params)
-            # the driver's plain tuples: SQLAlchemy's Row objects cost more than the query
-            cursor = getattr(result, "cursor", None)
-            rows = cursor.fetchall() if cursor is not None else result.all()
-    except CourseError:
-        raise
-    except Exception as exc:  # sqlalchemy.exc.* (a missing or locked database)
-        raise CourseError("report.gradebook_unreadable", url=course.db_url,
-                          reason=str(exc).splitlines()[0]) from exc
-    finally:
-        engine.dispose()
+    rows = read_grades(course, assessment)
     frame = pd.DataFrame(rows, columns=["participant", "name", "score", "manual", "max"])
-    frame = _one_spelling(course, frame)
     item = pd.Series(np.nan, index=frame.index, dtype=object)
-    for prefix in _PREFIXES:
+    for prefix in GRADED_PREFIXES:
         mine = frame["name"].str.startswith(prefix)
         item[mine] = frame.loc[mine, "name"].str.slice(len(prefix))
     frame["item"] = item
@@ -130,22 +75,6 @@ def _cell_frame(course: Course, assessment: str) -> pd.DataFrame:
                          "score": np.where(manual, np.nan,
                                            frame["score"].to_numpy(dtype=float)),
                          "max": frame["max"].to_numpy(dtype=float), "manual": manual})
-
-
-def _one_spelling(course: Course, frame: pd.DataFrame) -> pd.DataFrame:
-    """Gradebook ids as roster codes (a hub's ``kim-001``, ``jupyter-kim-001`` are
-    ``KIM-001``: :mod:`kimtrain.hub.ids`); one row per participant and cell."""
-    from kimtrain.hub.ids import code_mapper
-
-    ids = frame["participant"].astype(str)
-    codes = ids.map(code_mapper(course))
-    if (codes == ids).all():
-        return frame
-    frame = frame.assign(participant=codes, _exact=(codes == ids))
-    # where two spellings hold the same cell, the one under the code itself wins
-    frame = frame.sort_values("_exact", kind="stable").drop_duplicates(
-        ["participant", "name"], keep="last")
-    return frame.drop(columns="_exact")
 
 
 def gradebook_cells(course: Course, assessment: str) -> list[tuple[str, str, float | None,
@@ -159,19 +88,13 @@ def gradebook_cells(course: Course, assessment: str) -> list[tuple[str, str, flo
 
 
 def _item_info(raw: dict[str, Any]) -> ItemInfo:
-    return ItemInfo(
-        id=raw["id"], type=raw.get("type", ""), domain=raw.get("domain", ""),
-        competency=raw.get("competency", ""), points=float(raw.get("points", 0)),
-        options=tuple((str(k), str(v)) for k, v in raw.get("options") or ()),
-        discernment_set=raw.get("discernment_set", "") or "",
-        labels=tuple(raw.get("labels") or ()),  # type: ignore[arg-type]
-    )
+    return PublicItem.from_manifest(raw)
 
 
 def load_form(course: Course, name: str) -> FormData:
     """Everything a report needs about one assessment of ``course``."""
     cells = _cell_frame(course, name)
-    manifest = load_manifest(course.folder("source", name), name)
+    manifest = load_manifest(course.source_dir(name), name)
     items = [_item_info(raw) for raw in manifest["items"]]
     known = {item.id for item in items}
     extra = cells.drop_duplicates("item")

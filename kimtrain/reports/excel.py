@@ -73,7 +73,7 @@ def write_xlsx(tables: list[Table], path: Path, lang: str, notes: list[str]) -> 
     formats = {kind: book.add_format({"num_format": fmt}) for kind, fmt in _NUMBER_FORMATS.items()}
     yes, no = t("report.yes", lang=lang), t("report.no", lang=lang)
     used: set[str] = set()
-    contents = book.add_worksheet(_sheet_name(Table("isi", "", [], None), used, lang))  # type: ignore[arg-type]
+    contents = book.add_worksheet(_sheet_name(Table("isi", "", [], None), used, lang))
     contents.write_row(0, 0, [t(f"results.xlsx.{c}", lang=lang)
                               for c in ("sheet", "title", "note")], header)
     contents.set_column(0, 0, 28)
@@ -113,7 +113,7 @@ def write_xlsx(tables: list[Table], path: Path, lang: str, notes: list[str]) -> 
         sheet.freeze_panes(first + 1, 1 if len(table.columns) > 6 else 0)
         if len(table.frame):
             sheet.autofilter(first, 0, first + len(table.frame), len(table.columns) - 1)
-    sheet = book.add_worksheet(_sheet_name(Table("catatan", "", [], None), used, lang))  # type: ignore[arg-type]
+    sheet = book.add_worksheet(_sheet_name(Table("catatan", "", [], None), used, lang))
     sheet.write(0, 0, t("report.section.method", lang=lang), title)
     sheet.set_column(0, 0, 120)
     for r, text in enumerate(notes, start=2):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,11 @@ from kimtrain.i18n import t
 from kimtrain.reports.groups import GroupStats, group_stats
 from kimtrain.reports.privacy import MIN_GROUP
 from kimtrain.reports.report import Report
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from kimtrain.course.layout import Course
 from kimtrain.reports.tables import cell_text
 
 __all__ = ["ALL", "View", "assessments_in", "choices", "explore"]
@@ -27,21 +32,11 @@ __all__ = ["ALL", "View", "assessments_in", "choices", "explore"]
 ALL = ""  # the "every kecamatan" choice
 
 
-def assessments_in(course) -> list[str]:
+def assessments_in(course: Course) -> list[str]:
     """The assessments the course's gradebook knows, in name order."""
-    from sqlalchemy import create_engine, text
+    from kimtrain.course.gradebook import assessment_names
 
-    from kimtrain.reports.data import _readonly_url
-
-    url, _ = _readonly_url(course.db_url)
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT name FROM assignment WHERE course_id = :c "
-                                     "ORDER BY name"), {"c": course.course_id}).all()
-    finally:
-        engine.dispose()
-    return [r[0] for r in rows]
+    return assessment_names(course)
 
 
 def choices(report: Report) -> dict[str, list[tuple[str, str]]]:
@@ -83,7 +78,9 @@ def explore(report: Report, kecamatan: str = ALL, role: str | None = None,
     domain = domain or next(iter(form.domains))
     frame = report.frame if kecamatan == ALL else report.frame[
         report.frame["kecamatan"] == kecamatan]
-    stats = group_stats(frame, "kecamatan", kecamatan, report.options.cut)
+    cut = report.options.cut
+    assert cut is not None, "build_report sets the cut"
+    stats = group_stats(frame, "kecamatan", kecamatan, cut)
     place = t("report.explore.all", lang=lang) if kecamatan == ALL else kecamatan
     mean = getattr(stats, f"{role}_mean")
     rows = [(t("report.explore.people", lang=lang), cell_text(getattr(stats, f"n_{role}"),
@@ -100,7 +97,8 @@ def explore(report: Report, kecamatan: str = ALL, role: str | None = None,
                                           t("report.col.value", lang=lang)])
     codes = [i.competency for i in form.data.items if i.domain == domain]
     codes = list(dict.fromkeys(c for c in codes if c))
-    here, everyone = [], []
+    here: list[float] = []
+    everyone: list[float] = []
     for code in codes:
         column = f"{role}_comp_{code}"
         part = frame[column].dropna() if column in frame else pd.Series(dtype=float)
@@ -118,7 +116,8 @@ def explore(report: Report, kecamatan: str = ALL, role: str | None = None,
                 _figure(codes, here, everyone, place, title, lang))
 
 
-def _figure(codes, here, everyone, place, title, lang):
+def _figure(codes: list[str], here: list[float], everyone: list[float], place: str,
+            title: str, lang: str | None) -> Figure:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(7, 2.8), dpi=100, layout="constrained")

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import base64
 from html import escape
+from typing import TYPE_CHECKING
 
 from kimtrain.i18n import t
 from kimtrain.reports.privacy import MIN_GROUP
 from kimtrain.reports.tables import Table, cell_text
+
+if TYPE_CHECKING:
+    from kimtrain.reports.report import Report
 
 __all__ = ["render_html"]
 
@@ -112,7 +116,7 @@ def _meaning(text: str) -> str:
     return f'<p class="artinya">{escape(text)}</p>' if text else ""
 
 
-def summary_block(report, plots: dict[str, bytes], *, page_link: bool = True) -> str:
+def summary_block(report: Report, plots: dict[str, bytes], *, page_link: bool = True) -> str:
     """The one-page summary: the sentences, the key figures and the change per group
     (it prints on one A4 page)."""
     lang = report.lang
@@ -136,7 +140,7 @@ def _head(title: str, lang: str) -> str:
             f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>\n")
 
 
-def _meta(report) -> str:
+def _meta(report: Report) -> str:
     from kimtrain.i18n.formats import long_date
 
     lang = report.lang
@@ -147,7 +151,7 @@ def _meta(report) -> str:
              cut=f"{report.options.cut:g}")
 
 
-def render_summary_page(report, plots: dict[str, bytes]) -> str:
+def render_summary_page(report: Report, plots: dict[str, bytes]) -> str:
     """``ringkasan.html``: the summary alone, to print on one A4 page."""
     lang = report.lang
     title = t("report.title", lang=lang)
@@ -156,7 +160,7 @@ def render_summary_page(report, plots: dict[str, bytes]) -> str:
             + summary_block(report, plots, page_link=False) + "\n</body></html>\n")
 
 
-def _groups_meaning(report) -> str:
+def _groups_meaning(report: Report) -> str:
     lang = report.lang
     changes = report.summary.changes
     if not changes:
@@ -167,7 +171,7 @@ def _groups_meaning(report) -> str:
     return text + " " + t("results.mean.groups_small", lang=lang, n=MIN_GROUP)
 
 
-def _domains_meaning(report) -> str:
+def _domains_meaning(report: Report) -> str:
     lang = report.lang
     table = report.table("domain_semua")
     role = "post" if "post" in report.forms else "pre"
@@ -181,7 +185,7 @@ def _domains_meaning(report) -> str:
              cut=f"{report.options.cut:g}")
 
 
-def _reliability_meaning(report) -> str:
+def _reliability_meaning(report: Report) -> str:
     from kimtrain.reports.meaning import alpha_meaning
 
     lang = report.lang
@@ -190,14 +194,14 @@ def _reliability_meaning(report) -> str:
                     for role, form in report.forms.items())
 
 
-def _items_meaning(report) -> str:
+def _items_meaning(report: Report) -> str:
     lang = report.lang
     flagged = sum(1 for form in report.forms.values() for r in form.items if r.flags)
     total = sum(len(form.items) for form in report.forms.values())
     return t("results.mean.items", lang=lang, flagged=flagged, total=total)
 
 
-def _equating(report, tables: dict[str, Table], lang: str) -> list[str]:
+def _equating(report: Report, tables: dict[str, Table], lang: str) -> list[str]:
     """The equated gain and the item calibration (issue 11), after the summary."""
     equated = report.equated
     if equated is None:
@@ -214,7 +218,7 @@ def _equating(report, tables: dict[str, Table], lang: str) -> list[str]:
             f'<p>{escape(t("measure.intro", lang=lang))}</p>' + "\n".join(parts) + "</section>"]
 
 
-def render_html(report, plots: dict[str, bytes]) -> str:
+def render_html(report: Report, plots: dict[str, bytes]) -> str:
     """The whole report as one HTML document: the summary first, then the contents, the
     parts a coordinator acts on, and the statistics and item analysis as appendices."""
     lang = report.lang

@@ -11,7 +11,8 @@ and :func:`withhold_claims` takes ⟨g⟩, its bands, c and mastery out of the t
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,7 +24,11 @@ from kimtrain.i18n import t
 from kimtrain.reports.analysis import FormAnalysis
 from kimtrain.reports.data import FormData
 from kimtrain.reports.equating import EquatedGain, FormMatrix, Link, equate
+from kimtrain.reports.standard_setting import CutScore
 from kimtrain.reports.tables import Column, Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["equating_tables", "form_matrix", "group_gain_table", "measure", "method_notes",
            "read_link", "withhold_claims"]
@@ -45,7 +50,7 @@ def form_matrix(form: FormData) -> FormMatrix:
 
 def _linking(course: Course, name: str) -> dict[str, Any] | None:
     try:
-        manifest = load_manifest(course.folder("source", name), name)
+        manifest = load_manifest(course.source_dir(name), name)
     except CourseError:
         return None
     found = manifest.get("linking")
@@ -142,7 +147,8 @@ def equating_tables(equated: EquatedGain | None, lang: str | None) -> list[Table
     return [summary, calibration]
 
 
-def group_gain_table(equated: EquatedGain | None, frame, lang: str | None) -> Table | None:
+def group_gain_table(equated: EquatedGain | None, frame: pd.DataFrame,
+                     lang: str | None) -> Table | None:
     """The equated gain of the cohort, each KIM group and each kecamatan: mean of each
     pair's equated post − pre with a t-based 95 % interval (the linking error of the
     cohort's bootstrap is not added here); groups under the minimum size are hidden."""
@@ -187,12 +193,15 @@ def group_gain_table(equated: EquatedGain | None, frame, lang: str | None) -> Ta
         note=t("measure.note.groups", lang=lang, n=MIN_GROUP))
 
 
-def method_notes(equated: EquatedGain | None, lang: str | None, cuts=()) -> list[str]:
+def method_notes(equated: EquatedGain | None, lang: str | None,
+                 cuts: CutScore | Sequence[CutScore] | None = ()) -> list[str]:
     """Plain-language notes on how the forms were linked, the gain computed and each
     form's cut score set (``cuts``: :class:`~kimtrain.reports.standard_setting.CutScore`,
     one, a list, or none). Mastery on each form uses that form's own cut."""
-    if not isinstance(cuts, list | tuple):
-        cuts = [cuts] if cuts is not None else []
+    if cuts is None:
+        cuts = []
+    elif isinstance(cuts, CutScore):
+        cuts = [cuts]
     cut_note = [c.describe(lang) for c in cuts]
     if equated is None:
         return [t("measure.method.single", lang=lang), *cut_note]

@@ -15,11 +15,17 @@ Every chart is horizontal bars with one row per label, so labels never overlap.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kimtrain.i18n import t
 from kimtrain.reports.analysis import FACILITY_LOW
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from kimtrain.reports.report import Report
 
 __all__ = ["PLOTS", "make_plots"]
 
@@ -29,7 +35,7 @@ DPI = 130
 
 
 def _figure(width: float, height: float, left: float = 0.9, bottom: float = 0.55,
-            right: float = 0.15, top: float = 0.35):
+            right: float = 0.15, top: float = 0.35) -> Figure:
     """A figure with fixed margins in inches (a layout engine would draw it twice)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -41,26 +47,27 @@ def _figure(width: float, height: float, left: float = 0.9, bottom: float = 0.55
     return fig
 
 
-def _png(fig) -> bytes:
+def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 
-def _role_label(report, role: str) -> str:
+def _role_label(report: Report, role: str) -> str:
     return t(f"report.role.{role}", lang=report.lang, name=report.forms[role].name)
 
 
-def distribution(report) -> bytes:
+def distribution(report: Report) -> bytes:
     fig = _figure(7, 3.2)
     ax = fig.add_subplot()
-    bins = np.linspace(0, 100, 11)
+    bins = [float(b) for b in np.linspace(0, 100, 11)]
     for role, form in report.forms.items():
         values = form.percent[~np.isnan(form.percent)]
         ax.hist(values, bins=bins, alpha=0.75 if role == "post" else 0.9, color=COLOURS[role],
                 label=f"{_role_label(report, role)} (n = {len(values)})", edgecolor="white")
-    ax.axvline(report.options.cut, color="#b33", linestyle="--", linewidth=1,
-               label=t("report.plot.cut", lang=report.lang, cut=f"{report.options.cut:g}"))
+    if report.options.cut is not None:
+        ax.axvline(report.options.cut, color="#b33", linestyle="--", linewidth=1,
+                   label=t("report.plot.cut", lang=report.lang, cut=f"{report.options.cut:g}"))
     ax.set_xlabel(t("report.plot.score", lang=report.lang))
     ax.set_ylabel(t("report.plot.people", lang=report.lang))
     from matplotlib.ticker import MaxNLocator
@@ -72,7 +79,7 @@ def distribution(report) -> bytes:
     return _png(fig)
 
 
-def _hbars(report, labels: list[str], series: dict[str, list[float]], title: str,
+def _hbars(report: Report, labels: list[str], series: dict[str, list[float]], title: str,
            xlabel: str, *, cut: bool = False, zero: bool = False, signed: bool = False,
            highlight: int = 0, empty: str = "report.plot.no_groups") -> bytes:
     """Horizontal bars, one row per label (so long names never overlap), values printed
@@ -116,7 +123,7 @@ def _hbars(report, labels: list[str], series: dict[str, list[float]], title: str
         ax.set_xlim(0, 112)
     if zero:
         ax.axvline(0, color="#555", linewidth=0.8)
-    if cut:
+    if cut and report.options.cut is not None:
         ax.axvline(report.options.cut, color="#b33", linestyle="--", linewidth=1,
                    label=t("report.plot.cut", lang=lang, cut=f"{report.options.cut:g}"))
     ax.set_xlabel(xlabel, fontsize=8)
@@ -127,7 +134,7 @@ def _hbars(report, labels: list[str], series: dict[str, list[float]], title: str
     return _png(fig)
 
 
-def domains(report) -> bytes:
+def domains(report: Report) -> bytes:
     """Domain means, lowest first on the latest test, with the cut line."""
     table = report.table("domain_semua")
     frame = table.frame.assign(code=table.extra.get("codes", []))
@@ -141,7 +148,7 @@ def domains(report) -> bytes:
                   t("report.plot.mean_score", lang=report.lang), cut=True)
 
 
-def competencies(report) -> bytes:
+def competencies(report: Report) -> bytes:
     """Every competency by name, weakest first (the summary's three in red)."""
     summary = report.summary
     table = report.table("kompetensi_semua")
@@ -159,7 +166,7 @@ def competencies(report) -> bytes:
                   t("report.plot.mean_score", lang=report.lang), cut=True, highlight=weak)
 
 
-def changes(report) -> bytes:
+def changes(report: Report) -> bytes:
     """Change per KIM, desa and kecamatan (pairs), smallest first."""
     summary = report.summary
     found = summary.changes if summary is not None else []
@@ -172,23 +179,24 @@ def changes(report) -> bytes:
                   empty="results.plot.no_changes")
 
 
-def items(report) -> bytes:
+def items(report: Report) -> bytes:
     """Each item's facility (share of points earned) on the latest test, hardest first,
     one labelled row per item; flagged items in red."""
     role = "post" if "post" in report.forms else "pre"
     form = report.forms[role]
-    rows = sorted((r for r in form.items if r.stats and r.stats.facility is not None),
-                  key=lambda r: (r.stats.facility, r.info.id))
-    labels = [r.info.id + (" ⚑" if r.flags else "") for r in rows]
-    values = [100 * r.stats.facility for r in rows]
+    rows = sorted(((r.stats.facility, r) for r in form.items
+                   if r.stats and r.stats.facility is not None),
+                  key=lambda pair: (pair[0], pair[1].info.id))
+    labels = [r.info.id + (" ⚑" if r.flags else "") for _, r in rows]
+    values = [100 * facility for facility, _ in rows]
     return _hbars(report, labels, {role: values},
                   t("results.plot.items", lang=report.lang, form=_role_label(report, role)),
                   t("results.plot.items_axis", lang=report.lang),
-                  highlight=sum(1 for r in rows if r.stats.facility < FACILITY_LOW),
+                  highlight=sum(1 for facility, _ in rows if facility < FACILITY_LOW),
                   empty="report.plot.no_items")
 
 
-def make_plots(report) -> dict[str, bytes]:
+def make_plots(report: Report) -> dict[str, bytes]:
     """Every plot of the report, name -> PNG bytes."""
     plots = {"perubahan": changes(report), "kompetensi": competencies(report),
              "distribusi": distribution(report), "domain": domains(report),

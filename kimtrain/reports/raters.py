@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from kimtrain.course.layout import Course
-from kimtrain.errors import CourseError, IssuesError
+from kimtrain.errors import BankIssue, CourseError, IssuesError
+from kimtrain.gradeids import ANSWER_PREFIX, answer_id
 from kimtrain.grading.inert import plain_text
 from kimtrain.i18n import t
 
@@ -59,7 +60,7 @@ DEFAULT_SHARE = 0.2
 MIN_N = 10  # fewer pairs than this: kappa is shown, but flagged as too few
 
 
-class RatingError(IssuesError):
+class RatingError(IssuesError[BankIssue]):
     key = "rating.import.failed"
 
 
@@ -173,7 +174,8 @@ def written_answers(course: Course) -> list[WrittenAnswer]:
                 continue
             for cell in cells:
                 grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-                item = grade_id[len("jawaban_"):] if grade_id.startswith("jawaban_") else ""
+                item = grade_id.removeprefix(ANSWER_PREFIX) if grade_id.startswith(ANSWER_PREFIX) \
+                    else ""
                 if item not in written:
                     continue
                 source = cell.get("source", "")
@@ -399,7 +401,7 @@ def _write_gradebook(course: Course, key: dict[str, Any], totals: dict[str, floa
     with Gradebook(course.db_url, course.course_id) as gb:
         for code, total in totals.items():
             info = key["codes"][code]
-            grade = gb.find_grade(f"jawaban_{info['item']}", info["assessment"],
+            grade = gb.find_grade(answer_id(info["item"]), info["assessment"],
                                   info["assessment"], info["participant"])
             grade.manual_score = total
             grade.needs_manual_grade = False

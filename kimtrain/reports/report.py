@@ -10,6 +10,7 @@ import pandas as pd
 
 from kimtrain.course.layout import Course
 from kimtrain.course.roster import load_roster
+from kimtrain.defaults import DEFAULT_CUT
 from kimtrain.errors import CourseError
 from kimtrain.i18n import get_language
 from kimtrain.reports import sections
@@ -24,8 +25,6 @@ from kimtrain.reports.tables import Table
 from kimtrain.reports.tidy import long_table
 
 __all__ = ["DEFAULT_CUT", "Report", "ReportOptions", "build_report"]
-
-DEFAULT_CUT = 70.0
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from kimtrain.i18n import t
 from kimtrain.reports.analysis import FormAnalysis
 from kimtrain.reports.context import ILD, ILD_PILLARS
 from kimtrain.reports.groups import LEVELS, GroupStats, role_cut, rollup
-from kimtrain.reports.privacy import MIN_GROUP
+from kimtrain.reports.privacy import MIN_GROUP, Pseudonyms
 from kimtrain.reports.tables import Column, Table, join_reasons
 
 __all__ = ["context_table", "discernment_table", "group_tables", "item_tables",
@@ -168,7 +168,8 @@ def rollup_tables(frame: pd.DataFrame, forms: dict[str, FormAnalysis],
     return tables
 
 
-def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseudonym,
+def participant_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis],
+                      pseudonym: Pseudonyms,
                       cut: float | dict[str, float], lang: str | None,
                       names: dict[str, str] | None, internal: bool = False) -> Table:
     """One row per participant under a pseudonym; group labels only for groups of at
@@ -347,7 +348,8 @@ def context_table(lang: str | None) -> Table:
         _col("note", lang=lang)], rows, note=t("report.note.context", lang=lang))
 
 
-def follow_up(table: Table, frame: pd.DataFrame, pseudonym, forms: dict[str, FormAnalysis],
+def follow_up(table: Table, frame: pd.DataFrame, pseudonym: Pseudonyms,
+              forms: dict[str, FormAnalysis],
               cut: float | dict[str, float], lang: str | None) -> Table:
     """Participants who need a follow-up — below the cut on the latest test they took, or
     missing the post-test — lowest first, with the reason (pseudonyms only)."""

@@ -25,17 +25,18 @@ import os
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kimtrain.assessment.manifest import load_manifest
 from kimtrain.course.layout import Course
+from kimtrain.defaults import DEFAULT_CUT
 from kimtrain.errors import CourseError
 from kimtrain.i18n import get_language, t
 
 __all__ = ["PROVISIONAL_CUT", "CutScore", "cut_for", "load_cut", "set_cut",
            "write_worksheet"]
 
-PROVISIONAL_CUT = 70.0
+PROVISIONAL_CUT = DEFAULT_CUT
 SHEET = "Penilaian"
 FIRST_JUDGE_COLUMN = 7  # after No, Soal, Domain, Kompetensi, Jenis, Poin, Pertanyaan
 
@@ -71,7 +72,7 @@ def _path(course: Course, form: str) -> Path:
 
 
 def _items(course: Course, form: str) -> list[dict[str, Any]]:
-    return load_manifest(course.folder("source", form), form)["items"]
+    return load_manifest(course.source_dir(form), form)["items"]
 
 
 def write_worksheet(course: Course, form: str, out: str | Path, *, judges: int = 5,
@@ -160,7 +161,8 @@ def set_cut(course: Course, form: str, worksheet: str | Path, *,
         values: list[float | None] = []
         for c in judge_columns:
             value = row[c] if c < len(row) else None
-            where = {"path": path.name, "sheet": SHEET, "row": r, "col": _column_name(c),
+            where: dict[str, Any] = {"path": path.name, "sheet": SHEET, "row": r,
+                                     "col": _column_name(c),
                      "item": item}
             if value is None or (isinstance(value, str) and not value.strip()):
                 values.append(None)
@@ -193,7 +195,8 @@ def set_cut(course: Course, form: str, worksheet: str | Path, *,
         raise CourseError("cut.invalid", count=len(problems),
                           problems="\n".join(f"  - {p}" for p in problems))
     total = sum(items.values())
-    judge_cuts = [100 * sum(items[i] * ratings[i][j] / 100 for i in items) / total
+    # every judge in ``used`` rated every item (an incomplete column is a problem above)
+    judge_cuts = [100 * sum(items[i] * cast(float, ratings[i][j]) / 100 for i in items) / total
                   for j in used]
     cut = sum(judge_cuts) / len(judge_cuts)
     se = None

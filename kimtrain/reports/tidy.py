@@ -9,12 +9,14 @@ in what is shared.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from kimtrain.i18n import t
 from kimtrain.reports.analysis import FormAnalysis
 from kimtrain.reports.groups import LEVELS
-from kimtrain.reports.privacy import MIN_GROUP
+from kimtrain.reports.privacy import MIN_GROUP, Pseudonyms
 from kimtrain.reports.tables import Column, Table
 
 __all__ = ["long_table", "shown_groups"]
@@ -34,7 +36,7 @@ def shown_groups(frame: pd.DataFrame, roles: list[str], internal: bool) -> pd.Da
     return out
 
 
-def long_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseudonym,
+def long_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseudonym: Pseudonyms,
                lang: str | None, names: dict[str, str] | None, internal: bool) -> Table:
     roles = list(forms)
     people = frame[frame[roles].notna().any(axis=1)]
@@ -42,7 +44,7 @@ def long_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseudonym,
     both = people[roles].notna().all(axis=1) if len(roles) == 2 else None
     records = []
     for pid in people.index:
-        base = {"pseudonym": pseudonym(pid)}
+        base: dict[str, Any] = {"pseudonym": pseudonym(pid)}
         if names is not None:
             base.update(participant_id=pid, name=names.get(pid, ""))
         base.update({level: groups.at[pid, level] for level in LEVELS})

@@ -18,12 +18,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kimtrain.errors import CourseError
 from kimtrain.i18n import t
 from kimtrain.reports.excel import write_csv, write_xlsx
 from kimtrain.reports.html import METHOD_NOTES, render_html, render_summary_page
 from kimtrain.reports.plots import make_plots
+
+if TYPE_CHECKING:
+    from kimtrain.reports.report import Report
 
 __all__ = ["ReportFiles", "write_report"]
 
@@ -46,7 +50,7 @@ def _replace(tmp: Path, final: Path) -> Path:
     return final
 
 
-def write_report(report, out: str | Path) -> ReportFiles:
+def write_report(report: Report, out: str | Path) -> ReportFiles:
     """Write the HTML, XLSX, CSV and PNG outputs of ``report`` into ``out``."""
     out = Path(out)
     if out.exists() and not out.is_dir():

@@ -2,7 +2,6 @@
 
 Importing this package stays light (a participant kernel imports
 :mod:`kimtrain.serve.kernel`); Voilà is imported only by :mod:`kimtrain.serve.app`.
-:mod:`kimtrain.serve.client` is a participant without a browser (benchmark, tests).
 """
 
 from __future__ import annotations

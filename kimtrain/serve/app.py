@@ -6,7 +6,8 @@ only widget messages (Voilà's ``allowed_message_types``), so nobody can run cod
 the trainer's laptop. Voilà's file tree and contents API are not mounted, and only
 the assessments and modules of this workshop render. The trainer's page
 (``/pelatih``) answers only on this machine or with the key printed at start.
-Every kernel gets ``KIMTRAIN_SERVER=1`` and ``KIMTRAIN_COURSE``.
+Every kernel is told its session context (served, the course, the server's hooks:
+:func:`kimtrain.serve.kernel.server_context`) in its own environment.
 
 Kernels are limited in total and per client, and culled when their page never
 connects (:mod:`kimtrain.serve.limits`); which client opened which kernel is noted
@@ -16,9 +17,9 @@ short pages in the participant's language, never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
-import os
 import re
 import secrets
 from pathlib import Path
@@ -37,6 +38,7 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from kimtrain.context import environment_language
 from kimtrain.i18n import get_language, t
 from kimtrain.serve.assets import (
     WidgetAssetHandler,
@@ -46,13 +48,16 @@ from kimtrain.serve.assets import (
 )
 from kimtrain.serve.identity import note_client, reset_pin
 from kimtrain.serve.identity_pages import notice_page, pin_reset_result, pin_reset_section
-from kimtrain.serve.kernel import COURSE_ENV, SERVER_ENV
+from kimtrain.serve.kernel import server_context
 from kimtrain.serve.limits import KernelLimits
 from kimtrain.serve.pages import landing_page, projector_page, trainer_page
+from kimtrain.serve.pools import ContextKernelManager
 from kimtrain.serve.status import workshop_status
 from kimtrain.serve.submission import sweep
 
 __all__ = ["WorkshopServer", "server_config"]
+
+HUB_HOST = "kimtrain.hub.kernel:attach"  # a hub service's kernels (kimtrain serve --hub)
 
 TEMPLATE_DIR = Path(__file__).parent / "template"
 WIDGET_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "anywidget"]
@@ -91,6 +96,7 @@ def server_config(host: str, port: int, *, transport: str = "tcp", cull_minutes:
     c.MappingKernelManager.cull_interval = 60
     c.MappingKernelManager.cull_connected = False
     c.KernelManager.transport = transport
+    c.VoilaConfiguration.multi_kernel_manager_class = ContextKernelManager
     # Thirty phones share one hotspot: compress the widget messages (see serve.assets).
     c.Voila.tornado_settings = websocket_settings()
     if warm > 0 and warm_paths:
@@ -268,7 +274,8 @@ class TemplateFiles(cache_static(TemplateStaticFileHandler)):  # type: ignore[mi
     def parse_url_path(self, path: str) -> str:
         if path.count("/") < 2:
             raise tornado.web.HTTPError(404)
-        return super().parse_url_path(path)
+        found: str = super().parse_url_path(path)
+        return found
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         _write_notice(self, status_code)
@@ -293,13 +300,13 @@ class WorkshopServer(Voila):
                    help="A kimtrain.hub.service.HubGate when served as a JupyterHub service.")
 
     def initialize(self, argv: list[str] | None = None) -> None:
-        os.environ[SERVER_ENV] = "1"
-        os.environ[COURSE_ENV] = str(self.workshop.course.root)
-        for var in ("KIMTRAIN_PESERTA", "JUPYTERHUB_USER"):  # never one fixed participant
-            os.environ.pop(var, None)
-        os.environ.setdefault("KIMTRAIN_LANG", get_language())
-        if self.hub is not None:  # kernels: identity from the hub (kimtrain.hub.kernel)
-            os.environ["KIMTRAIN_HUB"] = "1"
+        # Told to every kernel it starts (never one fixed participant); this process's
+        # own environment stays as it is.
+        context = server_context(self.workshop.course.root,
+                                 lang=environment_language() or get_language())
+        if self.hub is not None:  # identity from the hub login (kimtrain.hub.kernel)
+            context = dataclasses.replace(context, host=HUB_HOST)
+        self.config.ContextKernelManager.kernel_context = context
         super().initialize([str(self.workshop.root)])
 
     def setup_template_dirs(self) -> None:

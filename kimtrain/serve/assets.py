@@ -19,12 +19,13 @@ from typing import Any
 
 import tornado.web
 
-from kimtrain.widgets.views import STATIC
+from kimtrain.widgets.views import ASSETS, module_source
 
 __all__ = ["WidgetAssetHandler", "cache_static", "http_settings", "websocket_settings"]
 
 YEAR = 365 * 24 * 3600
 WORKSHOP_DAY = 12 * 3600
+_CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 _HASHED = re.compile(r"[.-][0-9a-f]{8,}\.(?:js|css|woff2?|ttf|svg|png)$")
 
 
@@ -60,16 +61,14 @@ def cache_static(handler: type[tornado.web.StaticFileHandler]) -> type:
     return Cached
 
 
-class WidgetAssetHandler(tornado.web.StaticFileHandler):
-    """``/kimtrain/static/<file>``: the participant widgets' script and styles only."""
+class WidgetAssetHandler(tornado.web.RequestHandler):
+    """``/kimtrain/static/<file>``: the participant widgets' script and styles only (the
+    script with every item type's renderer in it, see :func:`module_source`)."""
 
-    def initialize(self) -> None:  # type: ignore[override]
-        super().initialize(path=str(STATIC))
-
-    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
-        if not absolute_path.endswith((".js", ".css")):
+    def get(self, name: str) -> None:
+        if name not in ASSETS:
             raise tornado.web.HTTPError(404)
-        return super().validate_absolute_path(root, absolute_path)
-
-    def get_cache_time(self, path: str, modified: Any, mime_type: str) -> int:
-        return cache_seconds(path, "v" in self.request.arguments)
+        self.set_header("Content-Type", _CONTENT_TYPES[name[name.rfind("."):]])
+        seconds = cache_seconds(self.request.path, "v" in self.request.arguments)
+        self.set_header("Cache-Control", f"public, max-age={seconds}")
+        self.finish(module_source(name).encode("utf-8"))  # ETag and 304 by tornado

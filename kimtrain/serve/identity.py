@@ -28,29 +28,35 @@ standard library is used: this runs in every participant's kernel.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import itertools
-import json
 import math
 import os
 import secrets
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kimtrain.answers.store import atomic_write, participant_id
+from kimtrain.answers.store import participant_id
+
+# The PIN store is the course's (kimtrain.course.pins); kept importable from here.
+from kimtrain.course.pins import (
+    PINS,
+    PRIVATE_DIR,
+    _locked,
+    _read_json,
+    _weak,  # noqa: F401 (tests check it here)
+    _write_private,
+    ensure_pins,
+    generate_pin,
+    load_pins,
+)
 from kimtrain.errors import KimtrainError
 
 __all__ = ["CLIENT_LIMIT", "CODE_LIMIT", "IdentityRefused", "check_code_pin", "client_of_kernel",
            "ensure_pins", "generate_pin", "load_pins", "note_client", "reset_pin"]
 
-PRIVATE_DIR = ".kimtrain"
-PINS = "pin.json"
 ATTEMPTS = "pin-attempts.json"
-LOCK = "pin.lock"
 CLIENTS = "serve-clients.json"
-PIN_DIGITS = 6
 CODE_LIMIT = 5          # wrong PINs for one code ...
 CLIENT_LIMIT = 10       # ... or from one client ...
 WINDOW = 15 * 60        # ... within this many seconds, then a wait of:
@@ -61,69 +67,6 @@ MAX_PIN_LENGTH = 32     # anything longer is not a PIN; never compared, never st
 
 class IdentityRefused(KimtrainError):
     """A code and PIN that do not open a sheet (wrong, unknown, or too many tries)."""
-
-
-def _private(course_root: str | Path) -> Path:
-    folder = Path(course_root) / PRIVATE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@contextlib.contextmanager
-def _locked(course_root: str | Path) -> Iterator[Path]:
-    folder = _private(course_root)
-    with open(folder / LOCK, "a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield folder
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _write_private(path: Path, data: dict[str, Any]) -> None:
-    atomic_write(path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
-    os.chmod(path, 0o600)
-
-
-# -- PINs ---------------------------------------------------------------------------------
-def _weak(pin: str) -> bool:
-    """All one digit, or a run up or down (123456, 987654): guessed first."""
-    steps = {int(b) - int(a) for a, b in itertools.pairwise(pin)}
-    return len(steps) == 1 and steps <= {-1, 0, 1}
-
-
-def generate_pin() -> str:
-    """Six random digits (from :mod:`secrets`), never an obvious one."""
-    while True:
-        pin = "".join(str(secrets.randbelow(10)) for _ in range(PIN_DIGITS))
-        if not _weak(pin):
-            return pin
-
-
-def load_pins(course_root: str | Path) -> dict[str, str]:
-    """Every participant's PIN, by code (empty when none was made yet)."""
-    path = Path(course_root) / PRIVATE_DIR / PINS
-    return {str(k): str(v) for k, v in _read_json(path).items()}
-
-
-def ensure_pins(course_root: str | Path, codes: Iterable[str]) -> list[str]:
-    """Give a PIN to each code that has none; return the codes that got one now."""
-    wanted = [participant_id(c) for c in codes]
-    with _locked(course_root) as folder:
-        pins = load_pins(course_root)
-        new = [c for c in dict.fromkeys(wanted) if c not in pins]
-        if new:
-            pins.update({c: generate_pin() for c in new})
-            _write_private(folder / PINS, pins)
-    return new
 
 
 def reset_pin(course_root: str | Path, code: str) -> str:
@@ -196,10 +139,10 @@ def check_code_pin(course_root: str | Path, code: str, pin: str, *, client: str,
     roster was imported).
     """
     if roster is None:
-        from kimtrain.course.layout import Course
+        from kimtrain.course.layout import open_course
         from kimtrain.course.roster import load_roster
 
-        roster = load_roster(Course(Path(course_root), ""))
+        roster = load_roster(open_course(course_root))
     people = {p.id.upper(): p for p in roster}
     if not people:
         return None

@@ -1,8 +1,9 @@
 """What a served notebook's kernel adds to an assessment session.
 
-``kimtrain serve`` starts every kernel with ``KIMTRAIN_SERVER=1`` and
-``KIMTRAIN_COURSE=<course folder>``; :class:`kimtrain.widgets.Assessment` then calls
-:func:`attach`, which adds three things to the session:
+``kimtrain serve`` starts every kernel with a :class:`kimtrain.context.SessionContext`
+naming the course and this module's :func:`attach` as the host
+(:func:`server_context`); :class:`kimtrain.widgets.Assessment` then calls
+:func:`attach`, which adds these things to the session:
 
 * the identity check: the code and its PIN must match the course roster (when there
   is one; :func:`kimtrain.serve.identity.check_code_pin`), before anything of the
@@ -20,11 +21,11 @@ every participant's kernel.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kimtrain.answers.store import AnswerSheet
+from kimtrain.context import COURSE, SERVER, SERVER_HOST, SessionContext
 from kimtrain.i18n import t
 from kimtrain.serve.records import record_presence
 from kimtrain.serve.submission import place_submission
@@ -32,26 +33,23 @@ from kimtrain.serve.submission import place_submission
 if TYPE_CHECKING:
     from kimtrain.widgets.session import Assessment
 
-__all__ = ["COURSE_ENV", "SERVER_ENV", "attach"]
+__all__ = ["COURSE_ENV", "SERVER_ENV", "attach", "server_context"]
 
-SERVER_ENV = "KIMTRAIN_SERVER"
-COURSE_ENV = "KIMTRAIN_COURSE"
+SERVER_ENV = SERVER  # kept for callers of the old names
+COURSE_ENV = COURSE
 
 
-def _course_root() -> Path | None:
-    value = os.environ.get(COURSE_ENV)
-    return Path(value) if value else None
+def server_context(course_root: Path, lang: str | None = None) -> SessionContext:
+    """What ``kimtrain serve`` tells each kernel it starts: served, for this course,
+    hooks from :func:`attach`; never one fixed participant."""
+    return SessionContext(served=True, course_root=Path(course_root), host=SERVER_HOST,
+                          lang=lang)
 
 
 def attach(session: Assessment) -> None:
     """Add the server's identity check, presence record and hand-in to ``session``."""
-    root = _course_root()
+    root = session.context.course_root
     if root is None:  # served without a course (a bare `voila`): never guess, nothing more
-        return
-    if os.environ.get("KIMTRAIN_HUB"):  # a hub service: the hub login is the identity
-        from kimtrain.hub.kernel import attach_hub
-
-        attach_hub(session, root)
         return
     from kimtrain.widgets.guard import install
 
@@ -62,10 +60,10 @@ def attach(session: Assessment) -> None:
 
 
 def _has_roster(root: Path) -> bool:
-    from kimtrain.course.layout import Course
+    from kimtrain.course.layout import open_course
     from kimtrain.course.roster import load_roster
 
-    return bool(load_roster(Course(root, "")))
+    return bool(load_roster(open_course(root)))
 
 
 def _check_identity(root: Path, session: Assessment, code: str, pin: str) -> str | None:

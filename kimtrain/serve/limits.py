@@ -95,7 +95,8 @@ class KernelLimits:
     def _idle_for(self, km: Any, kernel_id: str) -> float:
         try:
             last = km.get_kernel(kernel_id).last_activity
-            return (datetime.now(UTC) - last).total_seconds()
+            idle: float = (datetime.now(UTC) - last).total_seconds()
+            return idle
         except Exception:
             return 0.0
 

@@ -43,7 +43,7 @@ def _interface_addresses() -> list[Interface]:
             infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
         except OSError:
             return []
-        return [Interface("", info[4][0]) for info in infos]
+        return [Interface("", str(info[4][0])) for info in infos]
     stats = psutil.net_if_stats()
     found = []
     for name, addresses in psutil.net_if_addrs().items():

@@ -1,4 +1,9 @@
-"""Voilà's kernel pools (``kimtrain serve --warm N``) keyed the same way on every system.
+"""The workshop server's kernel manager: each kernel told its session context, and
+Voilà's kernel pools (``kimtrain serve --warm N``) keyed the same way on every system.
+
+:class:`ContextKernelManager` starts every kernel with the workshop's
+:class:`kimtrain.context.SessionContext` in the kernel's own environment
+(:func:`kimtrain.context.kernel_environment`); the server's environment is not changed.
 
 Voilà fills a pool under the notebook's path as the file system spells it
 (``pretest\\pretest.ipynb`` on Windows) but looks it up under the path of the URL
@@ -14,8 +19,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from traitlets import Any as AnyTrait
 
-__all__ = ["PoolKeyKernelManager", "PoolsByUrlPath", "pool_key", "pools_config"]
+from kimtrain.context import kernel_environment
+
+__all__ = ["ContextKernelManager", "PoolKeyKernelManager", "PoolsByUrlPath", "pool_key",
+           "pools_config"]
 
 
 def pool_key(path: Any, sep: str | None = None) -> Any:
@@ -36,7 +45,7 @@ def pools_config(paths: Iterable[str], size: int, sep: str | None = None) -> dic
     return config
 
 
-class PoolsByUrlPath(dict):
+class PoolsByUrlPath(dict[Any, Any]):
     """A dict of pools whose keys are normalised by :func:`pool_key`."""
 
     def __getitem__(self, key: Any) -> Any:
@@ -55,7 +64,23 @@ class PoolsByUrlPath(dict):
         return super().pop(pool_key(key), *default)
 
 
-class PoolKeyKernelManager(AsyncMappingKernelManager):
+class ContextKernelManager(AsyncMappingKernelManager):
+    """Jupyter Server's kernel manager, starting every kernel with ``kernel_context``
+    (a :class:`kimtrain.context.SessionContext`) in its environment."""
+
+    kernel_context = AnyTrait(None, config=True, help="The SessionContext of every kernel.")
+
+    # jupyter_client's stubs declare the synchronous signature; this manager is async
+    async def start_kernel(  # type: ignore[override]
+            self, *, kernel_name: str | None = None, path: Any = None, **kwargs: Any) -> str:
+        if self.kernel_context is not None:
+            kwargs["env"] = kernel_environment(kwargs.get("env") or os.environ,
+                                               self.kernel_context)
+        started: str = await super().start_kernel(kernel_name=kernel_name, path=path, **kwargs)
+        return started
+
+
+class PoolKeyKernelManager(ContextKernelManager):
     """Jupyter Server's kernel manager, whose pools (added by Voilà's preheating
     subclass) are a :class:`PoolsByUrlPath`."""
 

@@ -8,16 +8,25 @@ right after a server restart and needs no database.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from kimtrain.answers.store import FileAnswerStore
 from kimtrain.course.roster import Participant, load_roster
 from kimtrain.errors import StoreError
+from kimtrain.handin import submitted_folder
 from kimtrain.serve.records import read_presence
-from kimtrain.serve.submission import submitted_folder
 from kimtrain.serve.workshop import ServedAssessment, Workshop
 
-__all__ = ["AssessmentStatus", "ParticipantStatus", "workshop_status"]
+__all__ = ["AssessmentStatus", "ParticipantStatus", "SheetState", "workshop_status"]
+
+
+class SheetState(StrEnum):
+    """Where a participant is in a served assessment."""
+
+    WAITING = "waiting"      # not yet started
+    STARTED = "started"
+    SUBMITTED = "submitted"  # "Kirim" pressed
 
 
 @dataclass(frozen=True)
@@ -34,11 +43,11 @@ class ParticipantStatus:
     sessions: int
 
     @property
-    def state(self) -> str:
+    def state(self) -> SheetState:
         """``waiting`` (not yet started), ``started`` or ``submitted``."""
         if self.submitted_at:
-            return "submitted"
-        return "started" if self.started_at else "waiting"
+            return SheetState.SUBMITTED
+        return SheetState.STARTED if self.started_at else SheetState.WAITING
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self) | {"state": self.state}
@@ -51,13 +60,14 @@ class AssessmentStatus:
     total: int
     rows: list[ParticipantStatus] = field(default_factory=list)
 
-    def count(self, state: str) -> int:
+    def count(self, state: SheetState | str) -> int:
         return sum(1 for row in self.rows if row.state == state)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "total": self.total,
-                "started": self.count("started"), "submitted": self.count("submitted"),
-                "waiting": self.count("waiting"), "rows": [r.to_dict() for r in self.rows]}
+                "started": self.count(SheetState.STARTED),
+                "submitted": self.count(SheetState.SUBMITTED),
+                "waiting": self.count(SheetState.WAITING), "rows": [r.to_dict() for r in self.rows]}
 
 
 def _assessment_status(workshop: Workshop, served: ServedAssessment,
@@ -74,8 +84,8 @@ def _assessment_status(workshop: Workshop, served: ServedAssessment,
         except StoreError:
             sheet = None
         seen = presence.get(code)
-        has_answers = bool(sheet and sheet.answers)
-        started = seen.first_seen if seen else (sheet.created_at if has_answers else None)
+        started = (seen.first_seen if seen else
+                   sheet.created_at if sheet is not None and sheet.answers else None)
         person = roster.get(code)
         rows.append(ParticipantStatus(
             participant=code, nama=person.nama if person else "", kim=person.kim if person else "",

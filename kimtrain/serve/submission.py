@@ -4,7 +4,7 @@ A participant's "Kirim" in a served notebook places three kinds of file in
 ``<course>/submitted/<ID>/<assessment>/`` — the notebook as it was released, the
 public manifest, the participant's *own* answer sheet (never another's) — and
 ``timestamp.txt`` in nbgrader's format, the same layout ``nbgrader collect`` makes,
-so ``nbgrader autograde <assessment>`` grades it. :func:`kimtrain.course.handin.install`
+so ``nbgrader autograde <assessment>`` grades it. :func:`kimtrain.handin.install`
 writes it: staged beside the target, fsynced, swapped in whole, and never over a
 hand-in that is as new or newer (an nbgrader hand-in made later, for example).
 :func:`sweep` is the server's safety net: it places every submitted sheet whose
@@ -16,17 +16,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kimtrain.answers.store import FileAnswerStore, participant_id, sheet_filename
-from kimtrain.course.handin import TIMESTAMP_FORMAT, NewerHandIn, handed_in_at, install
+from kimtrain.answers.store import FileAnswerStore, is_sheet, participant_id, sheet_filename
 from kimtrain.errors import StoreError
+from kimtrain.handin import (
+    TIMESTAMP_FORMAT,
+    NewerHandIn,
+    handed_in_at,
+    install,
+    submitted_folder,
+)
 
 __all__ = ["TIMESTAMP_FORMAT", "place_submission", "submitted_folder", "sweep"]
-
-SHEET_PREFIX = "jawaban__"
-
-
-def submitted_folder(course_root: str | Path, assessment: str, participant: str) -> Path:
-    return Path(course_root) / "submitted" / participant_id(participant) / assessment
 
 
 def _moment(iso: str) -> datetime:
@@ -50,7 +50,7 @@ def place_submission(course_root: str | Path, folder: str | Path, assessment: st
     moment = _moment(sheet.submitted_at)
     try:
         files = {path.name: path.read_bytes() for path in sorted(folder.iterdir())
-                 if path.is_file() and not path.name.startswith((".", SHEET_PREFIX))}
+                 if path.is_file() and not path.name.startswith(".") and not is_sheet(path.name)}
         own = sheet_filename(assessment, pid)
         files[own] = (folder / own).read_bytes()
         install(target, files, moment)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kimtrain.answers.store import SHEET_GLOB
 from kimtrain.course.layout import Course
 from kimtrain.errors import CourseError
 
@@ -32,7 +33,7 @@ SERVE_DIR = "serve"
 NOTEBOOKS = "notebooks"
 MODULES = "modul"
 HIDDEN_TESTS = "BEGIN HIDDEN TESTS"
-_SKIP = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", ".*", "jawaban__*")
+_SKIP = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", ".*", SHEET_GLOB)
 
 
 def serve_root(course_root: str | Path) -> Path:
@@ -94,15 +95,15 @@ def _released(course: Course) -> list[str]:
 
 
 def _needs_release(course: Course, name: str) -> bool:
-    source = course.folder("source", name, f"{name}.ipynb")
-    release = course.folder("release", name, f"{name}.ipynb")
+    source = course.source_dir(name) / f"{name}.ipynb"
+    release = course.release_dir(name) / f"{name}.ipynb"
     if not release.exists():
         return source.exists()
     return source.exists() and source.stat().st_mtime > release.stat().st_mtime
 
 
 def _copy_assessment(course: Course, name: str, target: Path, lang: str) -> ServedAssessment:
-    release = course.folder("release", name)
+    release = course.release_dir(name)
     notebook = release / f"{name}.ipynb"
     if not notebook.exists():
         raise CourseError("serve.not_released", name=name, path=str(release))

@@ -40,7 +40,7 @@ class PracticeWidget(ItemWidget):
         unknown = [a for a in proposal["value"] if a not in ACTIONS]
         if unknown:
             raise traitlets.TraitError(f"unknown practice action(s): {unknown}")
-        return proposal["value"]
+        return list(proposal["value"])
 
     def _message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
         action = content.get("event") if isinstance(content, dict) else None

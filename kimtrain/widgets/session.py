@@ -24,10 +24,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kimtrain import items
 from kimtrain.answers.store import AnswerSheet, AnswerStore, FileAnswerStore, participant_id
 from kimtrain.answers.values import normalise_response
 from kimtrain.assessment.manifest import load_manifest, localize
-from kimtrain.errors import KimtrainError
+from kimtrain.context import SessionContext, current, host_hook
+from kimtrain.errors import KimtrainError, SubmittedAlready
 from kimtrain.i18n import get_language, t
 from kimtrain.widgets.offline import attach_zip
 from kimtrain.widgets.views import CheckWidget, IdentityWidget, ItemWidget, SubmitWidget
@@ -44,27 +46,29 @@ SubmitHook = Callable[["Assessment", AnswerSheet], "str | None"]
 IdentifyHook = Callable[["Assessment", str, str], "str | None"]
 
 
-
-def _attach_server(session: Assessment) -> None:
-    """A notebook served by ``kimtrain serve``: the server's checks and hand-in."""
-    if os.environ.get("KIMTRAIN_SERVER") and not _in_grading():
-        from kimtrain.serve.kernel import attach
-
-        attach(session)
+def _attach_host(session: Assessment) -> None:
+    """The hooks of whoever started this kernel (the workshop server's checks and
+    hand-in), as its context names them (:func:`kimtrain.context.host_hook`)."""
+    if session.context.in_grading:
+        return
+    hook = host_hook(session.context)
+    if hook is not None:
+        hook(session)
 
 
 def _attach_hub_exchange(session: Assessment) -> None:
     """JupyterLab on a JupyterHub: "Kirim" submits through nbgrader's exchange."""
-    if os.environ.get("JUPYTERHUB_USER") and not _in_grading():
+    context = session.context
+    if context.hub_user and not context.served and not context.in_grading:
         from kimtrain.hub.handin import attach_exchange
 
         attach_exchange(session)
 
 
 # Called with every new Assessment, in order; each adds its hooks (``on_submit``,
-# ``on_identify``) where it applies: the offline zip hand-in, the workshop server,
-# a hub's exchange.
-SESSION_EXTENSIONS: list[Callable[[Assessment], None]] = [attach_zip, _attach_server,
+# ``on_identify``) where it applies: the offline zip hand-in, the kernel's host, a
+# hub's exchange.
+SESSION_EXTENSIONS: list[Callable[[Assessment], None]] = [attach_zip, _attach_host,
                                                           _attach_hub_exchange]
 
 
@@ -83,10 +87,6 @@ def record_answer(store: AnswerStore, assessment: str, participant: str,
 def _reason(exc: OSError) -> str:
     """What went wrong, without the file's path (a page never shows the server's paths)."""
     return exc.strerror or type(exc).__name__
-
-
-def _in_grading() -> bool:
-    return bool(os.environ.get("NBGRADER_EXECUTION"))
 
 
 def _display(obj: Any) -> None:
@@ -113,12 +113,14 @@ class Assessment:
 
     def __init__(self, name: str, directory: str | os.PathLike[str] | None = None, *,
                  participant: str | None = None, store: AnswerStore | None = None,
-                 lang: str | None = None) -> None:
+                 lang: str | None = None, context: SessionContext | None = None) -> None:
+        # Told by whoever started the kernel (kimtrain.context): who, and which host.
+        self.context = context or current()
         self.directory = Path(directory) if directory else Path.cwd()
         self.manifest = load_manifest(self.directory, name)
         self.name = name
         # An explicit choice, else the environment's, else the language it was built in.
-        chosen = lang or (get_language() if os.environ.get("KIMTRAIN_LANG") else None)
+        chosen = lang or (get_language() if self.context.lang else None)
         self.lang = chosen or self.manifest.get("lang", "id")
         self.store: AnswerStore = store or FileAnswerStore(self.directory)
         self.items = {item["id"]: item for item in self.manifest["items"]}
@@ -142,14 +144,16 @@ class Assessment:
 
     # -- who is answering -----------------------------------------------------------
     def _participant_from_context(self) -> str | None:
-        for var in ("KIMTRAIN_PESERTA", "JUPYTERHUB_USER"):
-            if os.environ.get(var):
-                return os.environ[var]
-        if _in_grading():
-            from kimtrain.grading.cell import grading_participant
-
-            return grading_participant(self.directory)
-        if not os.environ.get("KIMTRAIN_SERVER"):
+        fixed = self.context.fixed_participant()
+        if fixed:
+            return fixed
+        if self.context.in_grading:
+            graded = self.context.graded_participant(self.directory)
+            try:
+                return participant_id(graded) if graded else None
+            except KimtrainError:
+                return None
+        if not self.context.served:
             # A notebook folder used by one person (a laptop, a USB copy): pick up
             # the one sheet already there, so a re-run shows the saved answers.
             # Once that person has sent it (Kirim), the next person on a shared laptop
@@ -206,7 +210,7 @@ class Assessment:
         if self.participant is None:
             raise KimtrainError("widget.identify_first")
         if self.store.load(self.name, self.participant).submitted_at:
-            raise KimtrainError("widget.already_submitted")
+            raise SubmittedAlready("widget.already_submitted")
         return record_answer(self.store, self.name, self.participant, self.items[item_id], value)
 
     def _on_answer(self, widget: ItemWidget, value: Any) -> None:
@@ -214,7 +218,7 @@ class Assessment:
         try:
             stored = self.answer(item_id, value)
         except KimtrainError as exc:
-            if exc.key == "widget.already_submitted" and self.participant:
+            if isinstance(exc, SubmittedAlready) and self.participant:
                 widget.set_quietly(self.store.load(self.name, self.participant).value(item_id))
             widget.show_status("error", t(exc.key, lang=self.lang, **exc.params))
             return
@@ -246,6 +250,7 @@ class Assessment:
             "code", "placeholder", "you", "ask", "check", "submit", "submit_anyway",
             "submit_hint", "pin", "pin_placeholder", "ask_pin", "not_saved", "reload", "saving")}
         if item is not None:
+            labels.update(items.get(item["type"], item["id"]).labels(lang))
             labels["number"] = t("widget.number", lang=lang,
                                  number=self.order.index(item["id"]) + 1, total=len(self.order))
             labels["points"] = t("widget.points", lang=lang, points=f"{item['points']:g}")
@@ -257,7 +262,7 @@ class Assessment:
     # ``submit_widget``.
     def mulai(self) -> None:
         """Show the identity card (a plain line while grading)."""
-        if _in_grading():
+        if self.context.in_grading:
             _display(_Html(self.title_html()))
             return
         self.identity = IdentityWidget(on_event=self._on_identity, labels=self._labels(),
@@ -271,7 +276,7 @@ class Assessment:
     def soal(self, item_id: str) -> None:
         """Show one item: a widget for the participant, static HTML while grading."""
         item = localize(self.items[item_id], self.lang)
-        if _in_grading():
+        if self.context.in_grading:
             _display(_Html(self._static(item)))
             return
         sheet = self.store.load(self.name, self.participant) if self.participant else None
@@ -288,14 +293,14 @@ class Assessment:
 
     def periksa(self) -> None:
         """Show the "Periksa jawaban" card."""
-        if _in_grading():
+        if self.context.in_grading:
             return
         self.check_widget = CheckWidget(on_check=self._on_check, labels=self._labels())
         _display(self.check_widget)
 
     def kirim(self) -> None:
         """Show the "Kirim" card, the participant's last step."""
-        if _in_grading():
+        if self.context.in_grading:
             return
         widget = SubmitWidget(on_submit=self._on_submit_tap, labels=self._labels())
         if self.participant:
@@ -395,16 +400,8 @@ class Assessment:
         value = None
         if self.participant:
             value = self.store.load(self.name, self.participant).value(item["id"])
-        if value is None:
-            shown = t("widget.static.blank", lang=self.lang)
-        elif item["type"] in ("single", "multiple"):
-            options = dict(item.get("options", []))
-            chosen = value if isinstance(value, list) else [value]
-            shown = "; ".join(f"{c}. {options.get(c, '?')}" for c in chosen)
-        elif item["type"] == "truefalse":
-            shown = item["labels"][0 if value else 1]
-        else:
-            shown = str(value)
+        shown = (t("widget.static.blank", lang=self.lang) if value is None
+                 else items.answer_text(item, value, self.lang))
         number = self.order.index(item["id"]) + 1
         return (
             f'<div class="kimtrain-static" data-item="{html.escape(item["id"])}">'

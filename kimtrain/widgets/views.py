@@ -1,8 +1,9 @@
 """The three participant widgets: an item, the identity card and the answer check.
 
 Each is an anywidget whose front end is ``static/kimtrain.js`` and
-``static/kimtrain.css``, shipped with the package: nothing loads from outside the
-laptop. In JupyterLab every widget carries that code inline. On the workshop server
+``static/kimtrain.css`` with each item type's renderer and styles
+(``kimtrain/items/<type>.js|css``) put in, shipped with the package: nothing loads
+from outside the laptop. In JupyterLab every widget carries that code inline. On the workshop server
 (``KIMTRAIN_SERVER=1``) a 40-item page would carry forty copies (~20 KB each) over the
 room's Wi-Fi, so each widget carries only a small loader instead, and the phone fetches
 the code once from the server's ``/kimtrain/static/`` (versioned by content, cached).
@@ -21,14 +22,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
+from kimtrain import items
+from kimtrain.context import current
 from kimtrain.widgets.guard import install, report_failure
 
 __all__ = ["CheckWidget", "IdentityWidget", "ItemWidget", "SubmitWidget", "asset_url"]
@@ -57,15 +60,31 @@ export default {
 """
 
 
+_RENDERERS = "/* kimtrain:item-renderers */"
+
+
+@cache
+def module_source(name: str) -> str:
+    """The text of front-end file ``name`` (one of ``ASSETS``): ``kimtrain.js`` with every
+    item type's renderer (``kimtrain/items/<type>.js``) put in its place, ``kimtrain.css``
+    followed by the types' own styles."""
+    if name not in ASSETS:
+        raise KeyError(name)
+    core = (STATIC / name).read_text(encoding="utf-8")
+    if name.endswith(".js"):
+        return core.replace(_RENDERERS, items.front_end(".js"))
+    return core + items.front_end(".css")
+
+
 def asset_url(name: str) -> str:
     """The server path of a front-end file, with its content hash as version."""
-    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256(module_source(name).encode("utf-8")).hexdigest()[:12]
     return f"kimtrain/static/{name}?v={digest}"
 
 
-def _front_end() -> tuple[str | Path, str | Path]:
-    if os.environ.get("KIMTRAIN_SERVER") != "1":
-        return STATIC / "kimtrain.js", STATIC / "kimtrain.css"
+def _front_end() -> tuple[str, str]:
+    if not current().served:
+        return module_source("kimtrain.js"), module_source("kimtrain.css")
     return _LOADER % {"js": json.dumps(asset_url("kimtrain.js")),
                       "css": json.dumps(asset_url("kimtrain.css"))}, ""
 
@@ -183,5 +202,5 @@ def _token(content: Any) -> str:
 
 # A kernel of `kimtrain serve` (assessments and practice modules alike) accepts from the
 # page only what these widgets need; see kimtrain.widgets.guard.
-if os.environ.get("KIMTRAIN_SERVER") and not os.environ.get("NBGRADER_EXECUTION"):
+if current().served and not current().in_grading:
     install()

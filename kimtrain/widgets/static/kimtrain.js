@@ -116,138 +116,15 @@ function sendTracked(model, message) {
   model.send({ ...message, token: track(model) });
 }
 
-function choiceButtons(model, item, labels, multiple) {
-  const box = h("div", { class: "kt-options", role: multiple ? "group" : "radiogroup" });
-  const buttons = [];
-  const selected = () => {
-    const v = model.get("value");
-    if (v === null || v === undefined) return [];
-    return Array.isArray(v) ? v : [v];
-  };
-  const paint = () => {
-    const chosen = selected();
-    for (const b of buttons) {
-      const on = chosen.includes(b.dataset.option);
-      b.classList.toggle("kt-chosen", on);
-      b.setAttribute("aria-checked", on ? "true" : "false");
-      b.disabled = model.get("disabled");
-    }
-  };
-  for (const [key, text] of item.options || []) {
-    const b = h(
-      "button",
-      {
-        type: "button",
-        class: "kt-option",
-        role: multiple ? "checkbox" : "radio",
-        "data-option": key,
-        onclick: () => {
-          let next;
-          if (multiple) {
-            const cur = new Set(selected());
-            cur.has(key) ? cur.delete(key) : cur.add(key);
-            next = (item.options || []).map((o) => o[0]).filter((k) => cur.has(k));
-            if (next.length === 0) next = null;
-          } else {
-            next = selected()[0] === key ? null : key;
-          }
-          commit(model, next);
-        },
-      },
-      h("span", { class: "kt-mark", "aria-hidden": "true" }, key),
-      h("span", { class: "kt-option-text" }, text),
-    );
-    buttons.push(b);
-    box.append(b);
-  }
-  model.on("change:value", paint);
-  model.on("change:disabled", paint);
-  paint();
-  return [box, multiple ? h("div", { class: "kt-hint" }, labels.multiple_hint) : null];
-}
+// -- item types: each renderer comes from kimtrain/items/<type>.js ----------------------
+// renderers[type](model, item, labels) returns the card's answer elements. The Python
+// side inserts every type's file below (kimtrain.widgets.views.module_source).
+const renderers = {};
 
-function trueFalse(model, item) {
-  const box = h("div", { class: "kt-options kt-two", role: "radiogroup" });
-  const pairs = [
-    [true, item.labels[0]],
-    [false, item.labels[1]],
-  ];
-  const buttons = pairs.map(([val, text]) =>
-    h(
-      "button",
-      {
-        type: "button",
-        class: "kt-option kt-verdict",
-        role: "radio",
-        "data-verdict": String(val),
-        onclick: () => {
-          commit(model, model.get("value") === val ? null : val);
-        },
-      },
-      text,
-    ),
-  );
-  const paint = () => {
-    for (const b of buttons) {
-      const on = String(model.get("value")) === b.dataset.verdict;
-      b.classList.toggle("kt-chosen", on);
-      b.setAttribute("aria-checked", on ? "true" : "false");
-      b.disabled = model.get("disabled");
-    }
-  };
-  box.append(...buttons);
-  model.on("change:value", paint);
-  model.on("change:disabled", paint);
-  paint();
-  return [box];
-}
+/* kimtrain:item-renderers */
 
-function textInput(model, item, labels, kind) {
-  const multiline = kind === "written";
-  const input = multiline
-    ? h("textarea", { class: "kt-input kt-textarea", rows: 8, "aria-label": labels.answer })
-    : h("input", {
-        class: "kt-input",
-        type: "text",
-        inputmode: kind === "numeric" ? "decimal" : "text",
-        autocomplete: "off",
-        "aria-label": labels.answer,
-      });
-  let timer = null;
-  const push = () => {
-    clearTimeout(timer);
-    timer = null;
-    const text = input.value;
-    const next = text.trim() === "" ? null : text;
-    if (next !== model.get("value")) commit(model, next);
-  };
-  input.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(push, 700);
-  });
-  input.addEventListener("change", push);
-  input.addEventListener("blur", push);
-  const paint = () => {
-    const v = model.get("value");
-    if (document.activeElement !== input) input.value = v === null || v === undefined ? "" : v;
-    input.disabled = model.get("disabled");
-  };
-  model.on("change:value", paint);
-  model.on("change:disabled", paint);
-  paint();
-  const parts = [input];
-  if (item.unit) parts.push(h("div", { class: "kt-hint" }, `${labels.unit}: ${item.unit}`));
-  if (kind === "numeric") parts.push(h("div", { class: "kt-hint" }, labels.numeric_hint));
-  if (multiline && item.rubric) {
-    const rubric = h("details", { class: "kt-rubric" }, h("summary", {}, labels.rubric));
-    for (const c of item.rubric) {
-      const ul = h("ul");
-      for (const [points, text] of c.levels) ul.append(h("li", {}, `${points}: ${text}`));
-      rubric.append(h("div", { class: "kt-criterion" }, h("strong", {}, c.name), ul));
-    }
-    parts.push(rubric);
-  }
-  return parts;
+function unknownType(item, labels) {
+  return [h("p", { class: "kt-hint", role: "alert" }, `${labels.unknown_type || "?"} (${item.type})`)];
 }
 
 function renderItem(model, el) {
@@ -262,11 +139,8 @@ function renderItem(model, el) {
   );
   const stem = h("div", { class: "kt-stem" }, ...paragraphs(item.stem));
   card.append(head, stem);
-  let body;
-  if (item.type === "single") body = choiceButtons(model, item, labels, false);
-  else if (item.type === "multiple") body = choiceButtons(model, item, labels, true);
-  else if (item.type === "truefalse") body = trueFalse(model, item);
-  else body = textInput(model, item, labels, item.type);
+  const render = Object.hasOwn(renderers, item.type) ? renderers[item.type] : null;
+  const body = render ? render(model, item, labels) : unknownType(item, labels);
   card.append(...body.filter(Boolean));
   const fb = h("div", { class: "kt-feedback" });
   const paintFeedback = () => {

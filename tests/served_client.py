@@ -8,7 +8,8 @@ call returns when the kernel has finished handling the message (its ``idle`` sta
 for that request); an answer counts as saved only when the kernel sent its token
 back (``ack``), which it does after the answer sheet was written to disk. A kernel
 that restarted has no widgets and acknowledges nothing: :class:`NotSaved`. Used by
-``benchmarks/serve_load.py`` and the server tests; it speaks Jupyter's plain JSON websocket
+``benchmarks/serve_load.py`` and the server tests (a test helper: not part of the
+package); it speaks Jupyter's plain JSON websocket
 protocol.
 """
 
