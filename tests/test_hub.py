@@ -518,7 +518,7 @@ def test_a_cohort_on_a_real_jupyterhub(hub_course):
     with Gradebook(course.db_url, course.course_id) as gb:
         assert sorted(s.id for s in gb.students) == ["KIM-001", "KIM-002", "KIM-003"]
 
-    released = _kimtrain("feedback", "pretest", "--release", "--course", str(course_root),
+    released = _kimtrain("feedback", "pretest", "--exchange", "--course", str(course_root),
                          env=trainer)
     assert "Umpan balik 2 peserta dikirim lewat exchange nbgrader" in released.stdout
     for kernel in kernels.values():

@@ -32,7 +32,7 @@ def feedback(args: argparse.Namespace) -> int:
     if previous:
         say(t("results.fb.cli_previous", name=previous))
     say(t("feedback.revealed") if args.reveal else t("feedback.not_revealed"))
-    if args.release:  # a hub: out through nbgrader's release_feedback (kimtrain.hub.feedback)
+    if args.exchange:  # a hub: out through nbgrader's release_feedback (kimtrain.hub.feedback)
         from kimtrain.hub.feedback import release_feedback
 
         say(t("hub.feedback.released", count=len(release_feedback(course, args.name, paths))))
@@ -46,5 +46,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--reveal", action="store_true", help=t("cli.feedback.reveal"))
     parser.add_argument("--cut", type=float, default=DEFAULT_CUT, help=t("cli.report.cut"))
     parser.add_argument("--pre", metavar="NAME", help=t("results.fb.cli_pre"))
-    parser.add_argument("--release", action="store_true", help=t("hub.cli.feedback_release"))
+    parser.add_argument("--exchange", action="store_true", help=t("hub.cli.feedback_release"))
     parser.set_defaults(func=feedback)

@@ -1,4 +1,4 @@
-"""``kimtrain feedback NAME --release``: the participants' pages out through nbgrader.
+"""``kimtrain feedback NAME --exchange``: the participants' pages out through nbgrader.
 
 nbgrader's ``release_feedback`` publishes ``feedback/<ID>/<NAME>/<notebook>.html``
 into the exchange under a hash of the submission's secret
