@@ -23,12 +23,14 @@ developer's machine, failed in CI.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import http.client
 import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -201,6 +203,13 @@ class Hub:
     def stop(self) -> None:
         stop_tree(self.proc)
         self._log.close()
+        # a hub that died early leaves its proxy behind (no longer its child)
+        import psutil
+
+        with contextlib.suppress(OSError, ValueError, psutil.Error):
+            proxy = psutil.Process(int((self.base / "proxy.pid").read_text().strip()))
+            if "configurable-http-proxy" in " ".join(proxy.cmdline()):  # not a reused pid
+                proxy.send_signal(signal.SIGTERM)
 
 
 def raw_get(url: str, cookie: str = "") -> tuple[int, str]:
