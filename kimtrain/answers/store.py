@@ -47,8 +47,12 @@ _ASSESSMENT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
 def participant_id(code: str) -> str:
-    """The canonical participant id: trimmed and upper-case (``kim-001`` -> ``KIM-001``)."""
-    clean = str(code).strip().upper()
+    """The canonical participant id: trimmed and upper-case (``kim-001`` -> ``KIM-001``);
+    a hub's spellings of a code (``jupyter-kim-001``, ``kim-001@...``) are the same
+    participant (:func:`kimtrain.hub.names.roster_code`)."""
+    from kimtrain.hub.names import roster_code
+
+    clean = roster_code(code)
     if not _PARTICIPANT.match(clean):
         raise AnswerError("participant.invalid", code=code)
     return clean

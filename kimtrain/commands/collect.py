@@ -22,6 +22,9 @@ def collect(args: argparse.Namespace) -> int:
             from kimtrain.course.nbgrader_api import Nbgrader
 
             Nbgrader(course).collect(args.name)
+            from kimtrain.hub.ids import canonical_submissions
+
+            canonical_submissions(course, args.name)  # submitted/jupyter-kim-001 -> KIM-001
         else:  # Windows: no exchange; the workshop server's hand-ins are the submissions
             _sweep_served(course.root, args.name)
         submitted = course.submitted_participants(args.name)

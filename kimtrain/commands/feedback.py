@@ -37,6 +37,10 @@ def feedback(args: argparse.Namespace) -> int:
     if previous:
         say(t("results.fb.cli_previous", name=previous))
     say(t("feedback.revealed") if args.reveal else t("feedback.not_revealed"))
+    if args.exchange:  # a hub: out through nbgrader's release_feedback (kimtrain.hub.feedback)
+        from kimtrain.hub.feedback import release_feedback
+
+        say(t("hub.feedback.released", count=len(release_feedback(course, args.name, paths))))
     from kimtrain.evaluation.results import released
 
     shared = any(r.assessment == args.name for r in released(course))
@@ -68,4 +72,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     share = parser.add_mutually_exclusive_group()
     share.add_argument("--release", action="store_true", help=t("evres.cli.release"))
     share.add_argument("--withdraw", action="store_true", help=t("evres.cli.withdraw"))
+    parser.add_argument("--exchange", action="store_true", help=t("hub.cli.feedback_release"))
     parser.set_defaults(func=feedback)

@@ -11,8 +11,17 @@ from kimtrain.i18n import t
 def init(args: argparse.Namespace) -> int:
     from kimtrain.course.setup import init_course
 
+    exchange = args.exchange
+    if args.hub and not exchange:
+        from kimtrain.hub.setup import DEFAULT_EXCHANGE
+
+        exchange = DEFAULT_EXCHANGE
     course = init_course(args.dir, course_id=args.course_id, db_url=args.db_url,
-                         exchange=args.exchange)
+                         exchange=exchange)
+    if args.hub:  # the hub's groups, roles, service and the participants' nbgrader config
+        from kimtrain.hub.cli import init_hub
+
+        init_hub(course, args, exchange)
     say(t("init.done", path=str(course.root), course_id=course.course_id))
     say(t("init.guide", path=str(course.root / "PANDUAN.md")))
     say(t("results.init.cd", dir=args.dir))
@@ -26,4 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--course-id", default="kim", help=t("cli.init.course_id"))
     parser.add_argument("--db-url", help=t("cli.init.db_url"))
     parser.add_argument("--exchange", help=t("cli.init.exchange"))
+    from kimtrain.hub.cli import add_init_arguments
+
+    add_init_arguments(parser)
     parser.set_defaults(func=init)

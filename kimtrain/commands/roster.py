@@ -29,7 +29,9 @@ def import_(args: argparse.Namespace) -> int:
     made = len(load_pins(course.root)) - before
     if made:
         say(t("serve.pins.made", count=made))
-    return 0
+    from kimtrain.hub.cli import enrol_after_import
+
+    return enrol_after_import(course)  # a hub course: participants join its hub group
 
 
 def pin(args: argparse.Namespace) -> int:
@@ -67,6 +69,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--no-region-check", action="store_true",
                         help=t("cli.roster.import.no_regions"))
     parser.set_defaults(func=import_)
+
+    from kimtrain.hub.cli import register_enrol
+
+    register_enrol(roster_sub)
 
     parser = roster_sub.add_parser("pin", help=t("cli.roster.pin"), description=t("cli.roster.pin"))
     parser.add_argument("code", nargs="?", metavar="CODE", help=t("cli.roster.pin.code"))

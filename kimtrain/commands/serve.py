@@ -9,7 +9,7 @@ import socket
 
 from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
-from kimtrain.errors import KimtrainError
+from kimtrain.errors import CourseError, KimtrainError
 from kimtrain.i18n import t
 from kimtrain.oscompat import disable_quickedit, is_windows, use_selector_event_loop
 
@@ -65,8 +65,25 @@ def serve(args: argparse.Namespace) -> int:
         say(t("serve.releasing", name=name))
         Nbgrader(course).generate(name)
 
-    workshop = prepare_workshop(course, args.names or None, modules=args.modul,
-                                lang=get_language(), release=release)
+    try:
+        workshop = prepare_workshop(course, args.names or None, modules=args.modul,
+                                    lang=get_language(), release=release)
+    except CourseError as exc:  # a hub service starts before anything is released
+        if not (args.hub and exc.key == "serve.nothing"):
+            raise
+        from kimtrain.hub.serving import empty_workshop
+
+        workshop = empty_workshop(course)
+    config = server_config(args.host, args.port, transport=transport,
+                           warm=0 if args.hub else args.warm,
+                           warm_paths=[a.url.removeprefix("/voila/render/")
+                                       for a in workshop.assessments])
+    hub = None
+    if args.hub:  # a JupyterHub service: the hub's address, login and groups
+        from kimtrain.hub.serving import hub_server
+
+        hub, args.host, args.port, prefix = hub_server(course, config)
+        args.no_qr = True
     _check_port(args.host, args.port)
     urls = server_urls(args.host, args.port)
     key = secrets.token_urlsafe(9)
@@ -78,7 +95,7 @@ def serve(args: argparse.Namespace) -> int:
         say(f"  - {t('serve.list.module', title=m.title)}")
     roster = load_roster(course)
     say(t("serve.roster", count=len(roster)) if roster else t("serve.roster_empty"))
-    if roster:
+    if roster and hub is None:  # on a hub the login is the identity: no PINs
         from kimtrain.serve.identity import ensure_pins
 
         made = ensure_pins(course.root, [p.id for p in roster])
@@ -90,9 +107,12 @@ def serve(args: argparse.Namespace) -> int:
         say(f"    {url}")
     if not args.no_qr:
         say(qr_terminal(urls[0]))
-    say(t("serve.trainer_here", url=f"http://127.0.0.1:{args.port}/pelatih"))
-    say(t("serve.trainer_other", url=f"{urls[0]}pelatih?kunci={key}"))
-    say(t("results.serve.screen", url=f"http://127.0.0.1:{args.port}/pelatih/layar"))
+    if hub is not None:
+        say(t("hub.serve.trainer", url=f"{prefix}pelatih", group=hub.trainer_group))
+    else:
+        say(t("serve.trainer_here", url=f"http://127.0.0.1:{args.port}/pelatih"))
+        say(t("serve.trainer_other", url=f"{urls[0]}pelatih?kunci={key}"))
+        say(t("results.serve.screen", url=f"http://127.0.0.1:{args.port}/pelatih/layar"))
     say(t("serve.stop"))
 
     from kimtrain.serve.limits import KernelLimits
@@ -101,15 +121,18 @@ def serve(args: argparse.Namespace) -> int:
                           connect_timeout=args.connect_timeout)
     from kimtrain.serve.light import light_cells
 
-    # tests with a light page need no kernel: warm kernels only for Voilà's test pages
-    voila_tests = [a for a in workshop.assessments if args.voila
+    # Tests with a light page need no kernel: warm kernels only for Voilà's test pages.
+    # On a hub the light page is off: it takes identity from a code and PIN, the hub's
+    # pages from the hub login (kimtrain.hub).
+    light = not args.voila and hub is None
+    voila_tests = [a for a in workshop.assessments if not light
                    or light_cells(a.folder / f"{a.name}.ipynb", a.name) is None]
-    server = WorkshopServer(
-        config=server_config(args.host, args.port, transport=transport, warm=args.warm,
-                             warm_paths=[a.url.removeprefix("/voila/render/")
-                                         for a in voila_tests]),
-        workshop=workshop, urls=urls, trainer_key=key, limits=limits, light=not args.voila,
-    )
+    if hub is None:
+        config = server_config(args.host, args.port, transport=transport, warm=args.warm,
+                               warm_paths=[a.url.removeprefix("/voila/render/")
+                                           for a in voila_tests])
+    server = WorkshopServer(config=config, workshop=workshop, urls=urls, trainer_key=key,
+                            limits=limits, light=light, hub=hub)
     server.custom_display_url = urls[0]  # Voilà's own line: the address phones can use
     server.initialize()
     server.start()
@@ -136,4 +159,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         metavar="N", help=t("cli.serve.max_per_client"))
     parser.add_argument("--connect-timeout", type=float, default=DEFAULT_CONNECT_TIMEOUT,
                         metavar="S", help=t("cli.serve.connect_timeout"))
+    parser.add_argument("--hub", action="store_true", help=t("cli.serve.hub"))
     parser.set_defaults(func=serve)

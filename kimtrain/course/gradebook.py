@@ -97,7 +97,9 @@ def read_grades(course: Course, assessment: str) -> list[GradeRow]:
                           reason=str(exc).splitlines()[0]) from exc
     finally:
         engine.dispose()
-    return rows
+    from kimtrain.hub.ids import one_spelling
+
+    return one_spelling(course, rows)  # a hub's kim-001 / jupyter-kim-001 are KIM-001
 
 
 @dataclass(frozen=True)

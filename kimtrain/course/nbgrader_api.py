@@ -79,8 +79,14 @@ class Nbgrader:
         self.config = PyFileConfigLoader(CONFIG_FILE, path=str(course.root)).load_config()
         if config is not None:
             self.config = config(self.config)
+        from nbgrader.auth.jupyterhub import JupyterhubApiError, JupyterhubEnvironmentError
+
         with _clean_env():
-            self.api = NbGraderAPI(config=self.config)
+            try:
+                self.api = NbGraderAPI(config=self.config)
+            except (JupyterhubEnvironmentError, JupyterhubApiError) as exc:
+                # a course made with --hub asks the hub who is in it (kimtrain.hub)
+                raise NbgraderError("hub.nbgrader.no_hub", reason=str(exc)) from exc
 
     def _check(self, step: str, result: dict[str, Any] | None) -> str:
         if result is None:  # nbgrader skips exchange steps on Windows

@@ -128,7 +128,10 @@ def load_form(course: Course, name: str) -> FormData:
 
 def _results(course: Course, name: str, participants: list[str],
              items: list[ItemInfo]) -> pd.DataFrame:
-    rows = result_rows(course.root, name)
+    from kimtrain.hub.ids import code_mapper
+
+    code = code_mapper(course)
+    rows = [(code(row[0]), *row[1:]) for row in result_rows(course.root, name)]
     frame = pd.DataFrame(rows, columns=["participant", "item", "response", "points", "max",
                                         "status"])[RESULT_COLUMNS]
     frame["row"] = pd.Index(participants).get_indexer(frame["participant"])

@@ -19,6 +19,7 @@ short pages in the participant's language, never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -26,6 +27,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import tornado.escape
 import tornado.web
 from jupyter_server.base.handlers import FileFindHandler
 from tornado.ioloop import PeriodicCallback
@@ -57,6 +59,8 @@ from kimtrain.serve.status import workshop_status
 from kimtrain.serve.submission import sweep
 
 __all__ = ["WorkshopServer", "server_config"]
+
+HUB_HOST = "kimtrain.hub.kernel:attach"  # a hub service's kernels (kimtrain serve --hub)
 
 TEMPLATE_DIR = Path(__file__).parent / "template"
 WIDGET_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "anywidget"]
@@ -118,8 +122,31 @@ def _write_notice(handler: tornado.web.RequestHandler, status_code: int) -> None
 
 
 class _Base(tornado.web.RequestHandler):
+    hub_user: str | None = None
+
     def initialize(self, server: WorkshopServer) -> None:
         self.server = server
+
+    def _hub(self) -> Any:
+        """The server's kimtrain.hub.service.HubGate, or None (not on a hub)."""
+        hub = getattr(self.server, "hub", None)
+        return hub if getattr(hub, "is_hub_gate", False) is True else None
+
+    async def prepare(self) -> None:
+        # On a hub (kimtrain.hub.service) every kimtrain page needs the hub login.
+        if self._hub() is not None:
+            self.hub_user = await self._hub().user(self)
+            if self.hub_user is None:
+                self.redirect(self.server.base_url + "login?next="
+                              + tornado.escape.url_escape(self.request.uri or ""))
+
+    def write(self, chunk: str | bytes | dict[str, Any]) -> None:
+        # behind a hub's proxy, every address of kimtrain's pages is under the prefix
+        prefix = getattr(self.server, "base_url", "/")
+        if isinstance(chunk, str) and isinstance(prefix, str) and prefix != "/":
+            for attr in ('href="/', 'action="/'):
+                chunk = chunk.replace(attr, attr[:-1] + prefix)
+        super().write(chunk)
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -140,16 +167,19 @@ class NotFoundHandler(tornado.web.RequestHandler):
 
 class LandingHandler(_Base):
     def get(self) -> None:
-        own = f"{self.request.protocol}://{self.request.host}/"
+        own = f"{self.request.protocol}://{self.request.host}{self.server.base_url}"
         from kimtrain.serve.results_handlers import landing_extra
 
         links = self.server.light_links()
+        extra = "" if self.server.hub else landing_extra(self.server.workshop.course)
         self.write(landing_page(self.server.workshop, own, get_language(), links=links,
-                                extra=landing_extra(self.server.workshop.course)))
+                                extra=extra))
 
 
 class TrainerHandler(_Base):
     def _allowed(self) -> bool:
+        if self._hub() is not None:  # behind the proxy every request is 127.0.0.1
+            return bool(self.hub_user) and self._hub().is_trainer(self.hub_user)
         key = self.get_query_argument("kunci", "")
         return (self.request.remote_ip in _LOOPBACK
                 or (bool(key) and secrets.compare_digest(key, self.server.trainer_key)))
@@ -217,6 +247,10 @@ class RenderHandler(TornadoVoilaHandler):
             raise tornado.web.HTTPError(404)
         limits: KernelLimits = self.settings["kimtrain_limits"]
         client = self.request.remote_ip or "?"
+        if self.settings.get("kimtrain_hub") is not None:  # a hub user, not the proxy's address
+            from kimtrain.hub.service import HUB_CLIENT_PREFIX
+
+            client = HUB_CLIENT_PREFIX + str(self.current_user.username)
         refused = await limits.admit(self.kernel_manager, client)
         if refused:
             log.warning("page of %s refused for %s: %s", path, client, refused)
@@ -275,6 +309,9 @@ class WorkshopServer(Voila):
     light = Bool(True, help="Serve tests as light pages (kimtrain.serve.light): no kernel "
                  "per participant. Off: every test page is Voilà's.")
     light_pages = AnyTrait(help="The kimtrain.serve.light.LightPages of this server.")
+    served_paths = AnyTrait(set(), help="Notebook paths that may render (kimtrain_paths).")
+    hub = AnyTrait(None, allow_none=True,
+                   help="A kimtrain.hub.service.HubGate when served as a JupyterHub service.")
 
     def light_links(self) -> dict[str, str]:
         """The start page's link of each test that has a light page."""
@@ -286,8 +323,11 @@ class WorkshopServer(Voila):
     def initialize(self, argv: list[str] | None = None) -> None:
         # Told to every kernel it starts (never one fixed participant); this process's
         # own environment stays as it is.
-        self.config.ContextKernelManager.kernel_context = server_context(
-            self.workshop.course.root, lang=environment_language() or get_language())
+        context = server_context(self.workshop.course.root,
+                                 lang=environment_language() or get_language())
+        if self.hub is not None:  # identity from the hub login (kimtrain.hub.kernel)
+            context = dataclasses.replace(context, host=HUB_HOST)
+        self.config.ContextKernelManager.kernel_context = context
         super().initialize([str(self.workshop.root)])
 
     def setup_template_dirs(self) -> None:
@@ -300,12 +340,13 @@ class WorkshopServer(Voila):
         settings = {**super().init_settings(), **http_settings()}
         paths = {a.url.removeprefix("/voila/render/") for a in self.workshop.assessments}
         paths |= {m.path for m in self.workshop.modules}
-        settings["kimtrain_paths"] = paths
+        settings["kimtrain_paths"] = self.served_paths = paths
         if self.limits is None:
             self.limits = KernelLimits()
         root = self.workshop.course.root
         self.limits.on_gone = lambda kernel_id: note_client(root, kernel_id, None)
         settings["kimtrain_limits"] = self.limits
+        settings["kimtrain_hub"] = self.hub
         settings["default_handler_class"] = NotFoundHandler
         settings["kimtrain_note_client"] = lambda kernel_id, client: note_client(
             root, kernel_id, client)
@@ -331,17 +372,31 @@ class WorkshopServer(Voila):
         from kimtrain.serve.followup_pages import FollowUpHandler
         from kimtrain.serve.results_handlers import results_handlers
 
-        return [(r"/", LandingHandler, ours),
-                *results_handlers(self),  # /hasil: one's own feedback (issue 15)
-                (r"/tindak-lanjut", FollowUpHandler, ours),  # follow-up hand-ins
-                (r"/pelatih/pin", PinResetHandler, ours),
-                (r"/pelatih(\.json)?", TrainerHandler, ours),
-                (r"/pelatih/layar", ScreenHandler, ours),
-                *(light_routes if self.light else []),
-                (r"/kimtrain/static/(.*)", WidgetAssetHandler), *handlers]
+        # Code + PIN pages: not on a hub, where the login is the identity, feedback comes
+        # through nbgrader's fetch_feedback and follow-up hand-ins through the hub folder.
+        by_pin = [] if self.hub else [
+            *results_handlers(self),  # /hasil: one's own feedback (issue 15)
+            (r"/tindak-lanjut", FollowUpHandler, ours),  # follow-up hand-ins
+            *(light_routes if self.light else []),
+        ]
+        base = self.base_url.rstrip("/")  # "" unless served under a hub's prefix
+        ours_routes = [(r"/", LandingHandler, ours), *by_pin,
+                       (r"/pelatih/pin", PinResetHandler, ours),
+                       (r"/pelatih(\.json)?", TrainerHandler, ours),
+                       (r"/pelatih/layar", ScreenHandler, ours),
+                       (r"/kimtrain/static/(.*)", WidgetAssetHandler)]
+        return [(base + route[0], *route[1:]) for route in ours_routes] + handlers
 
     def sweep(self) -> None:
         """Place any submitted sheet whose nbgrader hand-in is missing (a safety net)."""
+        if self.hub is not None:  # on a hub: tests released since the start (kimtrain.hub)
+            from kimtrain.hub.serving import add_released
+
+            try:
+                for name in add_released(self.workshop, self.served_paths, get_language()):
+                    log.info("now serving %s", name)
+            except Exception as exc:  # the server must keep serving whatever happens here
+                log.warning("new releases not served: %s", exc)
         for served in self.workshop.assessments:
             try:
                 placed = sweep(self.workshop.course.root, served.folder, served.name)

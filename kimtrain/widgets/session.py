@@ -56,9 +56,20 @@ def _attach_host(session: Assessment) -> None:
         hook(session)
 
 
+def _attach_hub_exchange(session: Assessment) -> None:
+    """JupyterLab on a JupyterHub: "Kirim" submits through nbgrader's exchange."""
+    context = session.context
+    if context.hub_user and not context.served and not context.in_grading:
+        from kimtrain.hub.handin import attach_exchange
+
+        attach_exchange(session)
+
+
 # Called with every new Assessment, in order; each adds its hooks (``on_submit``,
-# ``on_identify``) where it applies: the offline zip hand-in, the kernel's host.
-SESSION_EXTENSIONS: list[Callable[[Assessment], None]] = [attach_zip, _attach_host]
+# ``on_identify``) where it applies: the offline zip hand-in, the kernel's host, a
+# hub's exchange.
+SESSION_EXTENSIONS: list[Callable[[Assessment], None]] = [attach_zip, _attach_host,
+                                                          _attach_hub_exchange]
 
 
 def record_answer(store: AnswerStore, assessment: str, participant: str,

@@ -37,7 +37,7 @@ from kimtrain.widgets.guard import install, report_failure
 __all__ = ["CheckWidget", "IdentityWidget", "ItemWidget", "SubmitWidget", "asset_url"]
 
 STATIC = Path(__file__).parent / "static"
-ASSETS = ("kimtrain.js", "kimtrain.css")
+ASSETS = ("kimtrain.js", "kimtrain.css", "light.js")
 # The module and styles, fetched once per phone from the workshop server. The widget's
 # own code runs from a blob: URL, so the address is made absolute from the page's.
 _LOADER = """\
