@@ -43,6 +43,12 @@ from kimtrain.serve.assets import (
     http_settings,
     websocket_settings,
 )
+from kimtrain.serve.attendance_web import (
+    AttendanceHandler,
+    TrainerAttendanceHandler,
+    attendance_section,
+    evaluation_links,
+)
 from kimtrain.serve.identity import note_client, reset_pin
 from kimtrain.serve.identity_pages import notice_page, pin_reset_result, pin_reset_section
 from kimtrain.serve.kernel import COURSE_ENV, SERVER_ENV
@@ -50,6 +56,7 @@ from kimtrain.serve.limits import KernelLimits
 from kimtrain.serve.pages import landing_page, projector_page, trainer_page
 from kimtrain.serve.status import workshop_status
 from kimtrain.serve.submission import sweep
+from kimtrain.serve.survey_web import SurveyHandler
 
 __all__ = ["WorkshopServer", "server_config"]
 
@@ -135,7 +142,8 @@ class NotFoundHandler(tornado.web.RequestHandler):
 class LandingHandler(_Base):
     def get(self) -> None:
         own = f"{self.request.protocol}://{self.request.host}/"
-        self.write(landing_page(self.server.workshop, own, get_language()))
+        self.write(landing_page(self.server.workshop, own, get_language(),
+                                extra=evaluation_links(get_language())))
 
 
 class TrainerHandler(_Base):
@@ -159,8 +167,11 @@ class TrainerHandler(_Base):
             self.write(json.dumps({"workshop": self.server.workshop.to_dict(),
                                    "assessments": [s.to_dict() for s in statuses]}))
             return
+        hadir = attendance_section(self.server.workshop, get_language(),
+                                   token=self.server.trainer_key,
+                                   key=self.get_query_argument("kunci", ""))
         self.write(trainer_page(self.server.workshop, statuses, self.server.urls,
-                                get_language(), extra=self._pin_section()))
+                                get_language(), extra=hadir + self._pin_section()))
 
 
 class PinResetHandler(TrainerHandler):
@@ -302,6 +313,9 @@ class WorkshopServer(Voila):
         ours = {"server": self}
         return [(r"/", LandingHandler, ours),
                 (r"/pelatih/pin", PinResetHandler, ours),
+                (r"/pelatih/hadir", TrainerAttendanceHandler, ours),
+                (r"/hadir", AttendanceHandler, ours),
+                (r"/survei", SurveyHandler, ours),
                 (r"/pelatih(\.json)?", TrainerHandler, ours),
                 (r"/pelatih/layar", ScreenHandler, ours),
                 (r"/kimtrain/static/(.*)", WidgetAssetHandler), *handlers]

@@ -62,8 +62,9 @@ def _qr_block(url: str, caption: str) -> str:
             f'<p>{html.escape(caption)}</p><p class="kt-url">{html.escape(url)}</p></div>')
 
 
-def landing_page(workshop: Workshop, own_url: str, lang: str) -> str:
-    """The start page participants open: assessments and practice modules, big buttons."""
+def landing_page(workshop: Workshop, own_url: str, lang: str, *, extra: str = "") -> str:
+    """The start page participants open: assessments and practice modules, big buttons
+    (``extra``: more of them, such as attendance and the survey, before the QR code)."""
     parts = [f"<h1>{html.escape(t('serve.page.title', lang=lang))}</h1>",
              f"<p>{html.escape(t('serve.page.intro', lang=lang))}</p>"]
     if workshop.assessments:
@@ -78,6 +79,7 @@ def landing_page(workshop: Workshop, own_url: str, lang: str) -> str:
         for m in workshop.modules:
             parts.append(f'<a class="kt-go kt-module" href="{html.escape(m.url)}">'
                          f"{html.escape(m.title)}</a>")
+    parts.append(extra)
     parts.append(_qr_block(own_url, t("serve.page.share", lang=lang)))
     return _page(t("serve.page.title", lang=lang), "".join(parts), lang=lang)
 

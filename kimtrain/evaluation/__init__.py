@@ -1,0 +1,1 @@
+"""Evaluating a training beyond the tests: attendance, the reaction survey, follow-up."""

@@ -1,0 +1,80 @@
+"""Checking a small YAML file a trainer edits: every mistake with file, line and field.
+
+Shared by the session plan (:mod:`kimtrain.evaluation.attendance`) and the reaction
+survey (:mod:`kimtrain.evaluation.survey`); the messages are the banks' own
+(:class:`kimtrain.errors.BankIssue`), so they read the same as ``kimtrain bank check``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kimtrain.bank.yamlsource import Located, YamlSyntaxError, load_located
+from kimtrain.errors import BankIssue
+
+__all__ = ["YamlChecker"]
+
+
+class YamlChecker:
+    """Reads one YAML file; collects issues instead of stopping at the first."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.display = self.path.name
+        self.issues: list[BankIssue] = []
+        self.src = Located(data=None)
+
+    def issue(self, key: str, path: tuple[Any, ...] = (), item: str | None = None,
+              field: str | None = None, **params: Any) -> None:
+        self.issues.append(BankIssue(file=self.display, key=key, params=params, item=item,
+                                     field=field, line=self.src.line(*path)))
+
+    def load(self) -> Any:
+        """The file's data, or ``None`` with an issue when it cannot be read at all."""
+        if not self.path.is_file():
+            self.issue("bank.file.missing")
+            return None
+        try:
+            self.src = load_located(self.path)
+        except YamlSyntaxError as exc:
+            self.issues.append(BankIssue(self.display, "bank.file.yaml",
+                                         {"message": exc.message}, line=exc.line))
+            return None
+        except UnicodeDecodeError:
+            self.issue("bank.file.encoding")
+            return None
+        for path, line in self.src.duplicates:
+            self.issues.append(BankIssue(self.display, "bank.field.duplicate", {},
+                                         field=".".join(str(p) for p in path), line=line))
+        return self.src.data
+
+    def unknown(self, raw: dict[str, Any], allowed: tuple[str, ...], path: tuple[Any, ...],
+                item: str | None = None) -> None:
+        """Flag every key of ``raw`` that is not in ``allowed`` (with "did you mean")."""
+        from kimtrain.bank.validate import suggest
+        from kimtrain.i18n import t
+
+        for name in raw:
+            if name not in allowed:
+                guess = suggest(name, allowed)
+                self.issue("bank.field.unknown", (*path, name), item=item, field=str(name),
+                           suggestion=t("bank.hint.did_you_mean", guess=guess) if guess else "")
+
+    def text(self, raw: dict[str, Any], name: str, path: tuple[Any, ...], *,
+             item: str | None = None, required: bool = True, limit: int = 300) -> str:
+        """A one-line text field (trimmed); an issue when missing, not text or too long."""
+        value = raw.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.issue("bank.field.required", path, item=item, field=name)
+            return ""
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            self.issue("evaluation.field.not_text", (*path, name), item=item, field=name)
+            return ""
+        text = str(value).strip()
+        if len(text) > limit:
+            self.issue("evaluation.field.too_long", (*path, name), item=item, field=name,
+                       limit=limit)
+            return text[:limit]
+        return text
