@@ -5,6 +5,7 @@ attendance --plan`` makes one to edit)::
 
     activity: Bimbingan Teknis KIM Kabupaten Kotawaringin Timur 2026
     place: Sampit Creative Hub, Sampit
+    city: Sampit
     organiser: Dinas Komunikasi dan Informatika Kabupaten Kotawaringin Timur
     signer: {name: ..., title: Kepala Bidang ..., nip: ...}
     days:
@@ -65,7 +66,7 @@ _DEFAULT_TIMES = {"pagi": ("08.00", "12.00"), "siang": ("13.00", "16.00"),
                   "malam": ("19.00", "21.00")}
 _SESSION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,23}$")
 _TIME = re.compile(r"^([01]?\d|2[0-3])[.:]([0-5]\d)$")
-TOP_FIELDS = ("activity", "place", "organiser", "signer", "days")
+TOP_FIELDS = ("activity", "place", "city", "organiser", "signer", "days")
 DAY_FIELDS = ("date", "sessions")
 SESSION_FIELDS = ("id", "part", "module", "start", "end")
 SIGNER_FIELDS = ("name", "title", "nip")
@@ -118,6 +119,7 @@ class Plan:
     activity: str
     place: str = ""
     organiser: str = ""
+    city: str = ""  # where the list is signed: "Sampit, 4 Desember 2026"
     signer: dict[str, str] = field(default_factory=dict)
     days: list[Day] = field(default_factory=list)
     source: Path | None = None  # None: no sesi.yaml, the default plan
@@ -165,6 +167,7 @@ class _PlanChecker(YamlChecker):
         activity = self.text(data, "activity", (), required=False) or activity_default
         place = self.text(data, "place", (), required=False)
         organiser = self.text(data, "organiser", (), required=False)
+        city = self.text(data, "city", (), required=False, limit=60)
         signer: dict[str, str] = {}
         raw_signer = data.get("signer")
         if raw_signer is not None:
@@ -188,8 +191,8 @@ class _PlanChecker(YamlChecker):
             seen[d.day] = i
         if self.issues:
             return None
-        return Plan(activity, place, organiser, signer, sorted(days, key=lambda d: d.day),
-                    self.path)
+        return Plan(activity, place, organiser, city, signer,
+                    sorted(days, key=lambda d: d.day), self.path)
 
     def day(self, index: int, raw: Any) -> Day | None:
         base = ("days", index)
@@ -295,6 +298,7 @@ _TEMPLATE = """\
 # part: pagi | siang | malam; start/end: jam "08.00"; module: nama materi (boleh kosong).
 activity: {activity}
 place: "(isi tempat kegiatan)"
+city: Sampit
 organiser: Dinas Komunikasi dan Informatika Kabupaten Kotawaringin Timur
 signer:
   title: "(isi jabatan pejabat yang menandatangani)"
