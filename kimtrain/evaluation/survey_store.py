@@ -139,7 +139,7 @@ def save_answer(course_root: str | Path, day: date, participant: str,
         _write(folder / ANSWERS, answers)
         _write(folder / RESPONDED, sorted(done))
         stamp = _midnight(day)
-        for path in (folder / ANSWERS, folder / RESPONDED, folder):
+        for path in (folder / ANSWERS, folder / RESPONDED, folder, folder.parent):
             with contextlib.suppress(OSError):
                 os.utime(path, (stamp, stamp))
     return len(done)
