@@ -185,7 +185,7 @@ def _pdf(plan: Plan, day: Day, roster: list[Participant], marks: list[Mark],
         font = "DejaVu"
     pdf.alias_nb_pages()
 
-    widths = (10, 62, 48, 62, 20, 20, 51)  # 273 mm: A4 landscape less the margins
+    widths = (9, 58, 46, 66, 18, 22, 54)  # 273 mm: A4 landscape less the margins
     for session in day.sessions:
         pdf.add_page()
         pdf.set_font(font, "B", 14)

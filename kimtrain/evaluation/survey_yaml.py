@@ -10,10 +10,44 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kimtrain.bank.yamlsource import Located, YamlSyntaxError, load_located
+import yaml
+
+from kimtrain.bank.yamlsource import Located, YamlSyntaxError, _convert
 from kimtrain.errors import BankIssue
 
-__all__ = ["YamlChecker"]
+__all__ = ["YamlChecker", "load_plain"]
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
+
+
+def _dates_as_text(node: yaml.Node) -> None:
+    """Dates stay text (``2026-13-01`` must be a mistake with a line, not a crash)."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _TIMESTAMP:
+            node.tag = _STR
+    elif isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            _dates_as_text(child)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _dates_as_text(key)
+            _dates_as_text(value)
+
+
+def load_plain(path: Path) -> Located:
+    """Like :func:`kimtrain.bank.yamlsource.load_located`, with dates left as text."""
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlSyntaxError(str(exc.problem or exc), mark.line + 1 if mark else None) from exc
+    located = Located(data=None)
+    if node is not None:
+        _dates_as_text(node)
+        located.data = _convert(node, (), located)
+    return located
 
 
 class YamlChecker:
@@ -36,7 +70,7 @@ class YamlChecker:
             self.issue("bank.file.missing")
             return None
         try:
-            self.src = load_located(self.path)
+            self.src = load_plain(self.path)
         except YamlSyntaxError as exc:
             self.issues.append(BankIssue(self.display, "bank.file.yaml",
                                          {"message": exc.message}, line=exc.line))
