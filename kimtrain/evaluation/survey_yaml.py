@@ -15,7 +15,31 @@ import yaml
 from kimtrain.bank.yamlsource import Located, YamlSyntaxError, _convert
 from kimtrain.errors import BankIssue
 
-__all__ = ["YamlChecker", "load_plain"]
+__all__ = ["EntryIssue", "YamlChecker", "load_plain"]
+
+# Indonesian field names a trainer may write, and the field the file expects.
+ALIASES = {"kegiatan": "activity", "tempat": "place", "kota": "city",
+           "penyelenggara": "organiser", "penandatangan": "signer", "hari": "days",
+           "tanggal": "date", "sesi": "sessions", "bagian": "part", "modul": "module",
+           "materi": "module", "mulai": "start", "selesai": "end", "nama": "name",
+           "jabatan": "title", "judul": "title", "pengantar": "intro", "skala": "scale",
+           "butir": "items", "pernyataan": "items", "aspek": "aspect", "teks": "text",
+           "terbuka": "open", "pertanyaan": "open"}
+
+
+class EntryIssue(BankIssue):
+    """A mistake in a plan or survey file: "entry" (not "question") where it is."""
+
+    def render(self) -> str:
+        from kimtrain.i18n import t
+
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.item:
+            parts.append(t("evaluation.where.entry", entry=self.item))
+        if self.field:
+            parts.append(t("bank.where.field", field=self.field))
+        return f"{', '.join(parts)}: {t(self.key, **self.params)}"
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
@@ -61,8 +85,8 @@ class YamlChecker:
 
     def issue(self, key: str, path: tuple[Any, ...] = (), item: str | None = None,
               field: str | None = None, **params: Any) -> None:
-        self.issues.append(BankIssue(file=self.display, key=key, params=params, item=item,
-                                     field=field, line=self.src.line(*path)))
+        self.issues.append(EntryIssue(file=self.display, key=key, params=params, item=item,
+                                      field=field, line=self.src.line(*path)))
 
     def load(self) -> Any:
         """The file's data, or ``None`` with an issue when it cannot be read at all."""
@@ -91,7 +115,8 @@ class YamlChecker:
 
         for name in raw:
             if name not in allowed:
-                guess = suggest(name, allowed)
+                alias = ALIASES.get(str(name).lower())
+                guess = alias if alias in allowed else suggest(name, allowed)
                 self.issue("bank.field.unknown", (*path, name), item=item, field=str(name),
                            suggestion=t("bank.hint.did_you_mean", guess=guess) if guess else "")
 
