@@ -38,12 +38,14 @@ FORM_CSS = """
 form.kt-form label{display:block;margin:12px 0 4px;font-weight:600}
 form.kt-form input[type=text],form.kt-form input[type=password],form.kt-form select,
 form.kt-form textarea{width:100%;font-size:18px;min-height:48px;padding:8px 10px;
-border:1px solid #8c959f;border-radius:8px;background:#fff}
+border:1px solid #8c959f;border-radius:8px;background:#fff;font-family:inherit}
 form.kt-form textarea{min-height:96px}
 form.kt-form button{display:block;width:100%;min-height:56px;margin:18px 0;border:0;
 border-radius:12px;background:#0b6e4f;color:#fff;font-size:19px;font-weight:700}
-.kt-choice{display:flex;align-items:center;gap:10px;min-height:48px;margin:6px 0;
-padding:8px 12px;border:1px solid #c9d1d9;border-radius:10px;background:#fff;font-weight:400}
+form.kt-form label.kt-choice,.kt-choice{display:flex;align-items:center;gap:10px;
+min-height:48px;margin:6px 0;padding:8px 12px;border:1px solid #c9d1d9;border-radius:10px;
+background:#fff;font-weight:400}
+.kt-choice:has(input:checked){border:2px solid #0b6e4f;background:#eaf6f0}
 .kt-choice input{width:24px;height:24px;flex:none}
 .kt-msg{padding:10px 12px;border-radius:10px;margin:12px 0;font-weight:600}
 .kt-msg.err{background:#ffebe9;color:#82071e;border:1px solid #ff8182}

@@ -28,6 +28,7 @@ _SURVEY_CSS = """<style>
 fieldset.kt-item{border:1px solid #d0d7de;border-radius:12px;background:#fff;margin:14px 0;
 padding:10px 12px}fieldset.kt-item legend{font-weight:600;padding:0 4px}
 fieldset.kt-item.missing{border:2px solid #cf222e}
+fieldset.kt-item.missing:has(input:checked){border:1px solid #d0d7de}
 </style>"""
 
 
