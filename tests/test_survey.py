@@ -5,7 +5,6 @@ hidden below five respondents and open answers shown as text."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import stat
 import time
@@ -106,6 +105,9 @@ def test_answers_are_stored_without_who_when_or_in_which_order(course):
     for path in (folder / "jawaban.json", folder / "sudah-mengisi.json", folder):
         assert path.stat().st_mtime == midnight
     assert stat.S_IMODE((folder / "jawaban.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE((folder / "sudah-mengisi.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 == stat.S_IMODE(
+        folder.parent.stat().st_mode)
     with pytest.raises(AlreadyAnswered):
         save_answer(course.root, DAY, "kim-003", _answer(survey, 99))
     assert len(read_answers(course.root)) == 12 and answered(course.root, DAY) == set(codes)
@@ -186,12 +188,3 @@ def test_report_hides_the_survey_below_five_then_shows_it_escaped(synth, tmp_pat
     for person in synth.roster:  # counts and answers, never who
         assert person.id.encode() not in everything
         assert person.nama.encode() not in everything
-
-
-def test_survey_files_on_disk_are_private(synth):
-    folder = synth.course.root / ".kimtrain" / "survei"
-    if not folder.exists():
-        pytest.skip("runs after the report test")
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in folder.rglob("*.json"))
-    assert os.access(folder, os.R_OK)

@@ -56,7 +56,7 @@ def attendance(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("attendance", help=t("cli.attendance"),
                             description=t("cli.attendance"))
     parser.add_argument("--day", metavar="YYYY-MM-DD", help=t("cli.attendance.day"))

@@ -102,7 +102,7 @@ def _xlsx(plan: Plan, day: Day, roster: list[Participant], marks: list[Mark],
     from kimtrain.reports.excel import spreadsheet_text
 
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     widths = (5, 30, 24, 30, 10, 11, 26)

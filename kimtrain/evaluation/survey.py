@@ -143,7 +143,8 @@ class _SurveyChecker(YamlChecker):
                 or not all(isinstance(k, int) for k in raw):
             self.issue("survey.bad_scale", (name,), field=name)
             return {}
-        return {int(k): self.text(raw, k, (name,), item=str(k), limit=40) for k in SCALE}
+        return {int(k): self.text(raw, str(k), (name,), item=str(k), limit=40)
+                for k in SCALE}
 
     def entries(self, data: dict[str, Any], name: str, fields: tuple[str, ...], limit: int,
                 *, required: bool) -> list[dict[str, str]]:

@@ -167,8 +167,10 @@ def read_answers(course_root: str | Path, day: date | None = None) -> list[Surve
         for raw in _read_list(Path(course_root) / FOLDER / d.isoformat() / ANSWERS):
             if not isinstance(raw, dict):
                 continue
-            scores = raw.get("skor") if isinstance(raw.get("skor"), dict) else {}
-            texts = raw.get("teks") if isinstance(raw.get("teks"), dict) else {}
+            scores: dict[str, Any] = raw.get("skor") or {}
+            texts: dict[str, Any] = raw.get("teks") or {}
+            if not isinstance(scores, dict) or not isinstance(texts, dict):
+                continue
             found.append(SurveyAnswer(
                 {str(k): v if v in SCALE else None for k, v in scores.items()},
                 {str(k): str(v) for k, v in texts.items() if isinstance(v, str)}))

@@ -120,10 +120,10 @@ class YamlChecker:
                 self.issue("bank.field.unknown", (*path, name), item=item, field=str(name),
                            suggestion=t("bank.hint.did_you_mean", guess=guess) if guess else "")
 
-    def text(self, raw: dict[str, Any], name: str, path: tuple[Any, ...], *,
+    def text(self, raw: dict[Any, Any], name: str, path: tuple[Any, ...], *,
              item: str | None = None, required: bool = True, limit: int = 300) -> str:
         """A one-line text field (trimmed); an issue when missing, not text or too long."""
-        value = raw.get(name)
+        value = raw.get(name, raw.get(int(name)) if name.isdigit() else None)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self.issue("bank.field.required", path, item=item, field=name)
