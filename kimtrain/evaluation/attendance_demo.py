@@ -29,7 +29,7 @@ organiser: Dinas Komunikasi dan Informatika Kabupaten Kotawaringin Timur
 signer:
   title: Kepala Bidang Informasi dan Komunikasi Publik (contoh)
   name: Nama Pejabat (contoh)
-  nip: "19800101 200501 1 001"
+  nip: "(contoh)"
 days:
   - date: {day}
     sessions:
