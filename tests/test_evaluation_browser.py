@@ -114,7 +114,7 @@ def test_phone_signs_in_for_a_session_and_the_trainer_sees_it_and_marks_another(
 
     trainer = net(LAPTOP)
     trainer.goto(process.url + "pelatih")
-    row = trainer.locator('section.kt-hadir tr[data-participant="KIM-001"]')
+    row = trainer.locator('section.kt-hadir tr[data-hadir="KIM-001"]')
     assert f"{clock} ponsel" in row.inner_text()
     section = trainer.locator("section.kt-hadir")
     section.locator('input[name="kode"]').fill("kim-002")
@@ -123,7 +123,7 @@ def test_phone_signs_in_for_a_session_and_the_trainer_sees_it_and_marks_another(
     assert trainer.locator('[data-result="ok"]').inner_text().startswith(
         "Budi Santoso (contoh) ditandai hadir di sesi Siang")
     trainer.goto(process.url + "pelatih")
-    cells = trainer.locator('section.kt-hadir tr[data-participant="KIM-002"] td')
+    cells = trainer.locator('section.kt-hadir tr[data-hadir="KIM-002"] td')
     assert cells.nth(4).inner_text().endswith("fasilitator") and cells.nth(3).inner_text() == ""
     screenshot(trainer, "eval-laptop-03-pelatih-hadir")
     assert dialogs == []

@@ -224,7 +224,7 @@ def attendance_section(workshop: Any, lang: str, *, token: str, key: str = "") -
                          f"{m.time[:5].replace(':', '.')} "
                          f"{t(f'attendance.via.{m.via}', lang=lang)}")
         tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
-        rows.append(f'<tr data-participant="{html.escape(person.id)}">{tds}</tr>')
+        rows.append(f'<tr data-hadir="{html.escape(person.id)}">{tds}</tr>')
     query = f"?kunci={html.escape(key)}" if key else ""
     options = "".join(f'<option value="{html.escape(s.key)}">{html.escape(s.label(lang))}'
                       "</option>" for s in today.sessions)
