@@ -287,10 +287,12 @@ class TrainerAttendanceHandler(_Page):
 
 def evaluation_links(lang: str) -> str:
     """The start page's buttons to sign in for attendance and to answer the survey."""
-    return (f"<h2>{html.escape(t('attendance.links.title', lang=lang))}</h2>"
-            f'<a class="kt-go kt-module" href="/hadir" data-link="hadir">'
+    return ("<style>a.kt-go.kt-eval{background:#fff;color:#0b6e4f;border:2px solid #0b6e4f}"
+            "</style>"
+            f"<h2>{html.escape(t('attendance.links.title', lang=lang))}</h2>"
+            f'<a class="kt-go kt-eval" href="/hadir" data-link="hadir">'
             f"{html.escape(t('attendance.links.hadir', lang=lang))}"
             f"<span>{html.escape(t('attendance.links.hadir_sub', lang=lang))}</span></a>"
-            f'<a class="kt-go kt-module" href="/survei" data-link="survei">'
+            f'<a class="kt-go kt-eval" href="/survei" data-link="survei">'
             f"{html.escape(t('survey.link', lang=lang))}"
             f"<span>{html.escape(t('survey.link_sub', lang=lang))}</span></a>")
