@@ -154,6 +154,7 @@ def test_report_hides_the_survey_below_five_then_shows_it_escaped(synth, tmp_pat
     assert '<a href="#attendance">' in page and '<a href="#survey">' in page
     section = re.search(r'<section id="survey">.*?</section>', page, re.S).group(0)
     assert "Baru 4 peserta mengisi survei" in section and "jawaban-0" not in section
+    assert "<figure" not in section  # no chart of four people's answers
     items = report.table("survei_butir").frame
     assert items["s1"].isna().all() and (items["n"] == 4).all()
     hadir = report.table("hadir_sesi").frame
@@ -168,6 +169,7 @@ def test_report_hides_the_survey_below_five_then_shows_it_escaped(synth, tmp_pat
     page = files.html.read_text(encoding="utf-8")
     section = re.search(r'<section id="survey">.*?</section>', page, re.S).group(0)
     assert "10 peserta mengisi" in section
+    assert section.count('<img alt="Sebaran jawaban per pernyataan') == 1  # the Likert chart
     assert "<script>" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" \
         in section
     assert all(f"jawaban-{n:02d}" in section for n in range(10))

@@ -21,7 +21,7 @@ from kimtrain.i18n import t
 from kimtrain.reports.privacy import MIN_GROUP
 from kimtrain.reports.tables import Column, Table
 
-__all__ = ["survey_html", "survey_tables"]
+__all__ = ["likert_plot", "survey_html", "survey_tables"]
 
 SCALE = (1, 2, 3, 4, 5)
 
@@ -119,15 +119,56 @@ def _meaning(table: Table, lang: str) -> str:
              low_pct=pct(float(low["agree"])))
 
 
+COLOURS = ("#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac")  # 1 … 5
+
+
+def likert_plot(table: Table) -> bytes | None:
+    """One bar per statement, the five answers stacked left to right (100 %)."""
+    frame = table.frame.dropna(subset=["s1"])
+    if frame.empty:
+        return None
+    import textwrap
+
+    from kimtrain.reports.plots import _figure, _png
+
+    labels = ["\n".join(textwrap.wrap(str(text), 46)) for text in frame["item"]]
+    fig = _figure(7.2, 0.62 * len(frame) + 1.2, left=3.3, bottom=0.5, right=0.2, top=0.6)
+    ax = fig.add_subplot(111)
+    rows = list(range(len(frame)))[::-1]  # the file's order, top to bottom
+    start = [0.0] * len(frame)
+    for value, colour in zip(SCALE, COLOURS, strict=True):
+        widths = [100 * float(v) for v in frame[f"s{value}"]]
+        ax.barh(rows, widths, left=start, color=colour, height=0.62,
+                label=table.columns[2 + value].label)
+        for row, left, width in zip(rows, start, widths, strict=True):
+            if width >= 8:
+                ax.text(left + width / 2, row, f"{width:.0f}", ha="center", va="center",
+                        fontsize=7, color="white" if value in (1, 5) else "black")
+        start = [a + b for a, b in zip(start, widths, strict=True)]
+    ax.set_yticks(rows, labels, fontsize=7.5)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("%", fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.legend(ncol=3, fontsize=6.5, loc="lower center", bbox_to_anchor=(0.3, 1.0),
+              frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return _png(fig)
+
+
 def survey_html(tables: dict[str, Table], lang: str) -> list[str]:
     """The chapter's HTML (empty when nobody answered)."""
     items = tables.get("survei_butir")
     if items is None:
         return []
-    from kimtrain.reports.html import _table
+    from kimtrain.reports.html import _figure, _table
 
     parts = [f'<section id="survey"><h2>{escape(t("survey.report.section", lang=lang))}</h2>',
              f"<p>{escape(t('survey.report.intro', lang=lang))}</p>",
-             f'<p class="artinya">{escape(_meaning(items, lang))}</p>', _table(items, lang)]
+             f'<p class="artinya">{escape(_meaning(items, lang))}</p>']
+    png = likert_plot(items)
+    if png is not None:
+        parts.append(_figure(png, t("survey.report.plot", lang=lang)))
+    parts.append(_table(items, lang))
     parts += [_table(tables[k], lang) for k in ("survei_hari", "survei_terbuka") if k in tables]
     return ["\n".join(parts) + "</section>"]
