@@ -234,8 +234,10 @@ def test_no_survey_answer_can_be_joined_to_its_participant(served):
         time.sleep(1.1)  # a second apart: any stored time would tell them apart
     assert answered(course.root, date.today()) == before | set(people)
 
-    roster = {p.id: p for p in __import__("kimtrain.course.roster", fromlist=["x"]).load_roster(
-        __import__("kimtrain.course.layout", fromlist=["x"]).open_course(course.root))}
+    from kimtrain.course.layout import open_course
+    from kimtrain.course.roster import load_roster
+
+    roster = {p.id: p for p in load_roster(open_course(course.root))}
     identifying = {code: [code.encode(), roster[code].nama.encode(),
                           f"127.0.0.{2 + n}".encode()] for n, code in enumerate(people)}
     stored = _files(course.root)
@@ -265,3 +267,27 @@ def test_no_survey_answer_can_be_joined_to_its_participant(served):
     survey_lines = [line for line in log.decode("utf-8", "replace").splitlines()
                     if "survei" in line.lower() and "POST" not in line]
     assert survey_lines == [], survey_lines
+
+
+def test_only_the_trainer_marks_by_hand_and_only_todays_sessions_open(served):
+    course, process = served
+    from kimtrain.serve.identity import load_pins
+
+    token = re.search(
+        r'name="token" value="([^"]+)"', process.get("pelatih")[1]).group(1)
+    session = f"{date.today().isoformat()}/pagi"
+    fields = {"kode": "KIM-012", "sesi": session, "token": token}
+    assert _post(process, "/pelatih/hadir", fields, source="127.0.0.9")[0] == 403  # no key
+    assert _post(process, "/pelatih/hadir", {**fields, "token": "x"})[0] == 403
+    status, body = _post(process, "/pelatih/hadir", {**fields, "kode": "KIM-404"})
+    assert status == 200 and "KIM-404" in body and 'data-result="error"' in body
+    assert not any(m.participant == "KIM-012" for m in read_day(course.root, date.today()))
+    # a phone cannot sign in for another day's session, even with the right PIN
+    status, body = _post(process, "/hadir", {"kode": "KIM-012", "pin": load_pins(
+        course.root)["KIM-012"], "sesi": "2020-01-01/pagi"})
+    assert status == 200 and "Pilih salah satu sesi hari ini." in body
+    assert not any(m.participant == "KIM-012" for m in read_day(course.root, date.today()))
+    status, body = _post(process, "/pelatih/hadir", fields)
+    assert status == 200 and 'data-result="ok"' in body
+    assert [m.via for m in read_day(course.root, date.today())
+            if m.participant == "KIM-012"] == ["pelatih"]
