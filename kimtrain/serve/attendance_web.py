@@ -45,7 +45,7 @@ border-radius:12px;background:#0b6e4f;color:#fff;font-size:19px;font-weight:700}
 form.kt-form label.kt-choice,.kt-choice{display:flex;align-items:center;gap:10px;
 min-height:48px;margin:6px 0;padding:8px 12px;border:1px solid #c9d1d9;border-radius:10px;
 background:#fff;font-weight:400}
-.kt-choice:has(input:checked){border:2px solid #0b6e4f;background:#eaf6f0}
+form.kt-form label.kt-choice:has(input:checked){border:2px solid #0b6e4f;background:#eaf6f0}
 .kt-choice input{width:24px;height:24px;flex:none}
 .kt-msg{padding:10px 12px;border-radius:10px;margin:12px 0;font-weight:600}
 .kt-msg.err{background:#ffebe9;color:#82071e;border:1px solid #ff8182}
