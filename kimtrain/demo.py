@@ -152,6 +152,11 @@ def run_demo(out: str | Path, participants: int = 12, seed: int = 2026,
         _simulate(course, POSTTEST, [p for i, p in enumerate(roster) if i != 2],
                   [a for i, a in enumerate(learned) if i != 2], rng, progress)
     simulate_followup(course, roster, abilities, random.Random(seed + 15), progress)
+    from kimtrain.evaluation.attendance_demo import simulate_day
+
+    # attendance and the reaction survey of the day (its own random numbers)
+    simulate_day(course.root, roster, seed + 15,
+                 left_early=frozenset({roster[2].id} if posttest and len(roster) > 2 else ()))
     present = {item.domain for item in blueprint.items}
     domains = [d for d in DOMAINS if d in present]
     return DemoResult(course, ASSESSMENT, participant_scores(course, ASSESSMENT), domains)

@@ -21,6 +21,7 @@ COMMANDS = (
     "lab",
     "serve",
     "report",
+    "attendance",
     "rating",
     "certificates",
     "doctor",

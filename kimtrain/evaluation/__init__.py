@@ -1,1 +1,2 @@
-"""Evaluation beyond test scores: results on the phone and follow-up tasks (Kirkpatrick 3)."""
+"""Evaluating a training beyond the tests (Kirkpatrick): attendance and the reaction
+survey (level 1), results on the phone, follow-up tasks (level 3)."""

@@ -222,6 +222,9 @@ def _equating(report: Report, tables: dict[str, Table], lang: str) -> list[str]:
 def render_html(report: Report, plots: dict[str, bytes]) -> str:
     """The whole report as one HTML document: the summary first, then the contents, the
     parts a coordinator acts on, and the statistics and item analysis as appendices."""
+    from kimtrain.reports.attendance_section import attendance_html
+    from kimtrain.reports.survey_section import survey_html
+
     lang = report.lang
     tables = {tb.key: tb for tb in report.tables}
     toc: list[tuple[str, str]] = []
@@ -275,6 +278,9 @@ def render_html(report: Report, plots: dict[str, bytes]) -> str:
                 _figure(plots["kompetensi"], t("results.caption.competencies", lang=lang)),
                 *some("kompetensi_"), title_key="results.section.competencies",
                 meaning=t("results.mean.competencies", lang=lang)),
+        listed("attendance", t("attendance.report.section", lang=lang),
+               attendance_html(tables, lang)),  # issue 15: evaluation chapters
+        listed("survey", t("survey.report.section", lang=lang), survey_html(tables, lang)),
         listed("penerapan", t("evfu.chapter.application", lang=lang),
                application_section(tables, lang, _table)),
         f'<h2 class="appendix">{escape(t("results.appendix", lang=lang))}</h2>',

@@ -15,12 +15,14 @@ from kimtrain.errors import CourseError
 from kimtrain.i18n import get_language
 from kimtrain.reports import sections
 from kimtrain.reports.analysis import FormAnalysis, analyse_form
+from kimtrain.reports.attendance_section import attendance_tables
 from kimtrain.reports.data import load_form
 from kimtrain.reports.equating import EquatedGain
 from kimtrain.reports.groups import GroupStats, group_table, participant_frame
 from kimtrain.reports.privacy import Pseudonyms, course_key
 from kimtrain.reports.raters import agreement_table
 from kimtrain.reports.summary import key_table, summarize
+from kimtrain.reports.survey_section import survey_tables
 from kimtrain.reports.tables import Table
 from kimtrain.reports.tidy import long_table
 
@@ -109,6 +111,8 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         *[tb for role, form in forms.items() for tb in sections.item_tables(role, form, lang)],
         sections.discernment_table(forms, lang),
         *agreement_table(course, lang),  # written tasks scored twice (reports/raters.py)
+        *attendance_tables(course, roster, lang),  # issue 15: who came to each session
+        *survey_tables(course, lang),  # issue 15: the anonymous reaction survey
         people,
         long_table(frame, forms, pseudonyms, lang, None, internal),  # names: one sheet only
         sections.context_table(lang),

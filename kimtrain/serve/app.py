@@ -48,6 +48,12 @@ from kimtrain.serve.assets import (
     http_settings,
     websocket_settings,
 )
+from kimtrain.serve.attendance_web import (
+    AttendanceHandler,
+    TrainerAttendanceHandler,
+    attendance_section,
+    evaluation_links,
+)
 from kimtrain.serve.identity import note_client, reset_pin
 from kimtrain.serve.identity_pages import notice_page, pin_reset_result, pin_reset_section
 from kimtrain.serve.kernel import server_context
@@ -57,6 +63,7 @@ from kimtrain.serve.pages import landing_page, projector_page, trainer_page
 from kimtrain.serve.pools import ContextKernelManager
 from kimtrain.serve.status import workshop_status
 from kimtrain.serve.submission import sweep
+from kimtrain.serve.survey_web import SurveyHandler
 
 __all__ = ["WorkshopServer", "server_config"]
 
@@ -171,9 +178,10 @@ class LandingHandler(_Base):
         from kimtrain.serve.results_handlers import landing_extra
 
         links = self.server.light_links()
-        extra = "" if self.server.hub else landing_extra(self.server.workshop.course)
-        self.write(landing_page(self.server.workshop, own, get_language(), links=links,
-                                extra=extra))
+        lang = get_language()
+        extra = "" if self.server.hub else (evaluation_links(lang)
+                                            + landing_extra(self.server.workshop.course))
+        self.write(landing_page(self.server.workshop, own, lang, links=links, extra=extra))
 
 
 class TrainerHandler(_Base):
@@ -201,9 +209,13 @@ class TrainerHandler(_Base):
             return
         from kimtrain.serve.results_handlers import trainer_extra
 
-        extra = trainer_extra(self.server.workshop.course, get_language())
-        self.write(trainer_page(self.server.workshop, statuses, self.server.urls,
-                                get_language(), extra=self._pin_section() + extra))
+        lang = get_language()
+        hadir = "" if self.server.hub else attendance_section(
+            self.server.workshop, lang, token=self.server.trainer_key,
+            key=self.get_query_argument("kunci", ""))
+        extra = trainer_extra(self.server.workshop.course, lang)
+        self.write(trainer_page(self.server.workshop, statuses, self.server.urls, lang,
+                                extra=hadir + self._pin_section() + extra))
 
 
 class PinResetHandler(TrainerHandler):
@@ -377,6 +389,9 @@ class WorkshopServer(Voila):
         by_pin = [] if self.hub else [
             *results_handlers(self),  # /hasil: one's own feedback (issue 15)
             (r"/tindak-lanjut", FollowUpHandler, ours),  # follow-up hand-ins
+            (r"/hadir", AttendanceHandler, ours),  # attendance (issue 15)
+            (r"/survei", SurveyHandler, ours),  # the anonymous reaction survey
+            (r"/pelatih/hadir", TrainerAttendanceHandler, ours),
             *(light_routes if self.light else []),
         ]
         base = self.base_url.rstrip("/")  # "" unless served under a hub's prefix

@@ -67,7 +67,7 @@ def landing_page(workshop: Workshop, own_url: str, lang: str, *,
     """The start page participants open: assessments and practice modules, big buttons.
 
     ``links``: the address of a test's page where it is not Voilà's (its light page);
-    ``extra``: more sections before the QR code, e.g. "Hasil Anda"."""
+    ``extra``: more sections before the QR code, such as attendance, the survey, "Hasil Anda"."""
     parts = [f"<h1>{html.escape(t('serve.page.title', lang=lang))}</h1>",
              f"<p>{html.escape(t('serve.page.intro', lang=lang))}</p>"]
     if workshop.assessments:
