@@ -6,11 +6,15 @@ server (each sees only their own after code + PIN); ``--withdraw`` stops that.""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
 from kimtrain.defaults import DEFAULT_CUT
 from kimtrain.i18n import get_language, t
+
+if TYPE_CHECKING:
+    from kimtrain.course.layout import Course
 
 
 def feedback(args: argparse.Namespace) -> int:
@@ -49,7 +53,7 @@ def feedback(args: argparse.Namespace) -> int:
     return 0
 
 
-def _share(course, name: str, *, release: bool) -> int:
+def _share(course: Course, name: str, *, release: bool) -> int:
     from kimtrain.evaluation.results import release_feedback, withdraw_feedback
 
     if release:

@@ -262,10 +262,10 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
         if progress is not None:
             progress(done, len(submitted), participant)
     for row in participant_scores(course, assessment) if submitted else []:
-        outcome = outcomes.get(row.participant)
-        if outcome is not None and outcome.status != NOT_GRADED:
-            outcome.score, outcome.max_points = row.score, row.max_points
-            outcome.pending = row.pending
+        scored = outcomes.get(row.participant)
+        if scored is not None and scored.status != NOT_GRADED:
+            scored.score, scored.max_points = row.score, row.max_points
+            scored.pending = row.pending
     from kimtrain.handin import load_refusals
 
     refusals = load_refusals(course.root, assessment)

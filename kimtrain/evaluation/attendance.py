@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from kimtrain.answers.store import atomic_write, participant_id
-from kimtrain.errors import CourseError, IssuesError
+from kimtrain.errors import BankIssue, CourseError, IssuesError
 from kimtrain.evaluation.survey_yaml import YamlChecker
 
 __all__ = [
@@ -72,7 +72,7 @@ SESSION_FIELDS = ("id", "part", "module", "start", "end")
 SIGNER_FIELDS = ("name", "title", "nip")
 
 
-class AttendanceError(IssuesError):
+class AttendanceError(IssuesError[BankIssue]):
     """A session plan (``sesi.yaml``) with mistakes; each issue names line and field."""
 
     key = "attendance.plan.invalid"

@@ -79,7 +79,7 @@ _TASK_FIELDS = {"id", "skill", "prompt", "rubric", "applied", "en"}
 _EXT = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 
 
-class FollowUpError(IssuesError):
+class FollowUpError(IssuesError[BankIssue]):
     key = "evfu.invalid"
 
 

@@ -35,7 +35,7 @@ WORKBOOK = "penilaian.xlsx"
 FIRST_CRITERION = 4  # column D
 
 
-class FollowUpScoreError(IssuesError):
+class FollowUpScoreError(IssuesError[BankIssue]):
     key = "evfu.import.failed"
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kimtrain.errors import IssuesError
+from kimtrain.errors import BankIssue, IssuesError
 from kimtrain.evaluation.survey_yaml import YamlChecker
 
 __all__ = ["ASPECTS", "COURSE_FILE", "OpenQuestion", "Survey", "SurveyError", "SurveyItem",
@@ -47,7 +47,7 @@ OPEN_FIELDS = ("id", "text", "en")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
-class SurveyError(IssuesError):
+class SurveyError(IssuesError[BankIssue]):
     """A survey file with mistakes; each issue names line, item and field."""
 
     key = "survey.invalid"

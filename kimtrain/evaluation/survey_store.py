@@ -167,8 +167,8 @@ def read_answers(course_root: str | Path, day: date | None = None) -> list[Surve
         for raw in _read_list(Path(course_root) / FOLDER / d.isoformat() / ANSWERS):
             if not isinstance(raw, dict):
                 continue
-            scores: dict[str, Any] = raw.get("skor") or {}
-            texts: dict[str, Any] = raw.get("teks") or {}
+            scores: Any = raw.get("skor") or {}
+            texts: Any = raw.get("teks") or {}
             if not isinstance(scores, dict) or not isinstance(texts, dict):
                 continue
             found.append(SurveyAnswer(

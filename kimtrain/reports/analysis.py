@@ -214,7 +214,7 @@ def _options(form: FormData, percent: np.ndarray) -> list[list[OptionRow]]:
                                                   mean_total=("total", "mean"),
                                                   key=("correct", "any"))
     answered = chosen.groupby("col")["row"].nunique()
-    out = []
+    out: list[list[OptionRow]] = []
     for index, item in enumerate(form.items):
         kind = _kind(item)
         options = kind.analysis_options(item.options, item.labels) if kind else []

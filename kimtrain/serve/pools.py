@@ -86,7 +86,8 @@ class PoolKeyKernelManager(ContextKernelManager):
 
     @property
     def _pools(self) -> PoolsByUrlPath:
-        return self.__dict__.setdefault("_kimtrain_pools", PoolsByUrlPath())
+        pools: PoolsByUrlPath = self.__dict__.setdefault("_kimtrain_pools", PoolsByUrlPath())
+        return pools
 
     @_pools.setter
     def _pools(self, value: dict[str, Any]) -> None:
