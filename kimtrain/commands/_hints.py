@@ -37,12 +37,11 @@ def built_names(course: Course) -> list[str]:
 
 def graded_names(course: Course) -> list[str]:
     """Assessments with at least one graded submission in the gradebook."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    from kimtrain.reports.data import _readonly_url
+    from kimtrain.course.database import engine as open_engine
 
-    url, options = _readonly_url(course.db_url)
-    engine = create_engine(url, **options)
+    engine = open_engine(course.db_url, readonly=True)
     try:
         with engine.connect() as conn:
             rows = conn.execute(text(

@@ -82,21 +82,16 @@ class FormData:
                                                  strict=True), strict=True))
 
 
-def _readonly_url(db_url: str) -> tuple[str, dict[str, Any]]:
-    """SQLite opened read-only, so a report can never lock out a grading run."""
-    if db_url.startswith("sqlite:///") and ":memory:" not in db_url:
-        path = db_url[len("sqlite:///"):]
-        return f"sqlite:///file:{path}?mode=ro&uri=true", {}
-    return db_url, {}
-
-
 def _cell_frame(course: Course, assessment: str) -> pd.DataFrame:
     """participant, item, score (NaN while waiting for a person), max, manual — one row
     per graded kimtrain cell of ``assessment``."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    url, options = _readonly_url(course.db_url)
-    engine = create_engine(url, **options)
+    from kimtrain.course.database import engine as open_engine
+
+    # read-only (SQLite mode=ro, PostgreSQL default_transaction_read_only), so a report
+    # can never lock out or change a grading run
+    engine = open_engine(course.db_url, readonly=True)
     params = {"name": assessment, "course": course.course_id}
     try:
         with engine.connect() as conn:

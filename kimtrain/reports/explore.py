@@ -29,12 +29,11 @@ ALL = ""  # the "every kecamatan" choice
 
 def assessments_in(course) -> list[str]:
     """The assessments the course's gradebook knows, in name order."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    from kimtrain.reports.data import _readonly_url
+    from kimtrain.course.database import engine as open_engine
 
-    url, _ = _readonly_url(course.db_url)
-    engine = create_engine(url)
+    engine = open_engine(course.db_url, readonly=True)
     try:
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT name FROM assignment WHERE course_id = :c "
