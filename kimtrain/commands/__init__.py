@@ -25,4 +25,5 @@ COMMANDS = (
     "certificates",
     "doctor",
     "cut_score",
+    "db",
 )
