@@ -7,13 +7,18 @@ participant and form with the result outputs ``grade_item`` leaves), then runs
 HTML, XLSX, CSV, PNG — and prints its wall time and peak memory (max RSS):
 
 * cold: the first report, reading all 10,000 graded notebooks;
-* warm: the next report, with the results index in place.
+* warm: the next report, with the results index in place;
+* with ``--db``: the chosen options and the roster stored in kimtrain's tables in the
+  gradebook (``kimtrain db sync``, what ``kimtrain grade`` writes as it grades), then
+  the report again with ``autograded/`` moved away, so it can read only the database
+  (cold: no results index either).
 
 For scale, it also times the two read paths for one form's scores (kimtrain's SQL
 read against nbgrader's ORM, ``kimtrain.course.gradebook.cell_scores``) and, with
 ``--peer``, nbgrader's own ``nbgrader export`` (totals only) on the same gradebook.
 
     .venv/bin/python benchmarks/report_bench.py [--participants 5000] [--items 40] [--peer]
+        [--db]
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 GOAL_SECONDS = 15.0
+DB_GOAL_SECONDS = 10.0  # issue 13: a cold report reading only the database
 
 
 def run_child(args: list[str], cwd: Path | None = None) -> tuple[float, float, str, float]:
@@ -55,6 +61,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="keep a course already synthesised in --dir")
     parser.add_argument("--peer", action="store_true", help="also time `nbgrader export`")
+    parser.add_argument("--db", action="store_true",
+                        help="also the report reading only the database (kimtrain's tables)")
     parser.add_argument("--orm", action="store_true",
                         help="also time nbgrader's ORM read of one form (slow)")
     args = parser.parse_args()
@@ -90,6 +98,25 @@ def main() -> None:
         files = [p for p in out.rglob("*") if p.is_file()]
         rows.append((label, wall, rss, len(files), sum(f.stat().st_size for f in files), cpu,
                      load))
+    if args.db:
+        wall, _, _, _ = run_child([sys.executable, "-m", "kimtrain", "db", "sync", "pretest",
+                                   "posttest", "--course", str(course_root)])
+        print(f"kimtrain db sync (responses and roster into the gradebook, once): "
+              f"{wall:.1f} s")
+        hidden = work / "autograded-hidden"
+        shutil.move(course_root / "autograded", hidden)
+        for index in (course_root / ".kimtrain").glob("hasil-*.json"):
+            index.unlink()
+        try:
+            for label in ("database only, cold", "database only, again"):
+                out = work / f"laporan-db-{label.split()[-1]}"
+                load = os.getloadavg()[0]
+                wall, rss, _, cpu = run_child([*command, "--out", str(out)])
+                files = [p for p in out.rglob("*") if p.is_file()]
+                rows.append((label, wall, rss, len(files),
+                             sum(f.stat().st_size for f in files), cpu, load))
+        finally:
+            shutil.move(hidden, course_root / "autograded")
     print()
     print(f"{'kimtrain report (all outputs)':30} {'wall s':>7} {'CPU s':>6} {'load':>5} "
           f"{'peak MiB':>9} {'files':>6} {'MiB':>5}")
@@ -98,9 +125,10 @@ def main() -> None:
               f"{total / 2**20:5.1f}")
     print("(CPU s = user + system time of the report process; load = 1-minute load average "
           "of the machine, shared with other work, when the run started)")
-    verdict = ", ".join(f"{label.split()[0]} {'met' if wall < GOAL_SECONDS else 'MISSED'}"
+    verdict = ", ".join(f"{label} {'met' if wall < GOAL_SECONDS else 'MISSED'}"
                         for label, wall, *_ in rows)
-    print(f"goal: under {GOAL_SECONDS:.0f} s -> {verdict}")
+    print(f"goal: under {GOAL_SECONDS:.0f} s (database only: under {DB_GOAL_SECONDS:.0f} s) "
+          f"-> {verdict}")
 
     code = ("import sys, time; from kimtrain.course import open_course; "
             "from kimtrain.reports.data import gradebook_cells; c = open_course(sys.argv[1]); "

@@ -138,12 +138,29 @@ def test_backup_and_restore_with_pg_dump(pg_course, pg_cluster, capsys):  # noqa
                            "kim_sampit") == before
 
 
-def test_two_courses_in_one_server(pg_course, pg_cluster, tmp_path):  # noqa: F811
+@pytest.fixture(scope="module")
+def baamang(pg_cluster, tmp_path_factory):  # noqa: F811
+    """A second course in the same PostgreSQL server, graded."""
+    tmp = tmp_path_factory.mktemp("pg2")
+    url = pg_cluster.create_database("kim_baamang")
+    other = _make_course(tmp / "baamang", url, "baamang", tmp)
+    assert main(["grade", NAME, "--course", str(other.root), "--quiet"]) == 0
+    return other
+
+
+@pytest.fixture(scope="module")
+def laptop(tmp_path_factory):
+    """A village laptop's course: the SQLite default, graded."""
+    tmp = tmp_path_factory.mktemp("laptop")
+    course = _make_course(tmp / "laptop", None, "laptop", tmp)
+    assert main(["grade", NAME, "--course", str(course.root), "--quiet"]) == 0
+    return course
+
+
+def test_two_courses_in_one_server(pg_course, baamang, pg_cluster):  # noqa: F811
     """Every course has a pretest: each has its own database in the same cluster."""
     course, _ = pg_course
-    url = pg_cluster.create_database("kim_baamang")
-    other = _make_course(tmp_path / "baamang", url, "baamang", tmp_path)
-    assert main(["grade", NAME, "--course", str(other.root), "--quiet"]) == 0
+    other = baamang
     for db in ("kim_sampit", "kim_baamang"):
         assert pg_cluster.psql("SELECT name FROM assignment", db).split() == [NAME]
     assert len({c.participant for c in cell_scores(other, NAME)}) == 7
@@ -174,15 +191,14 @@ def test_two_graders_at_once_the_second_is_refused(pg_course, capsys):
     assert main(["grade", NAME, "--course", str(course.root), "--quiet"]) == 0
 
 
-def test_sqlite_graders_lock_and_tables(tmp_path, capsys):
+def test_sqlite_graders_lock_and_tables(laptop, capsys):
     """The laptop default: a file lock, kimtrain's tables in gradebook.db, backup and
     restore of the SQLite file."""
     from kimtrain.course.lock import grading_lock
     from kimtrain.course.tables import read_responses, read_roster
 
-    course = _make_course(tmp_path / "laptop", None, "laptop", tmp_path)
+    course = laptop
     root = str(course.root)
-    assert main(["grade", NAME, "--course", root, "--quiet"]) == 0
     assert {r["id"] for r in read_roster(course)} == {p[0] for p in PEOPLE}
     assert {r[0] for r in read_responses(course, NAME)} == {p[0] for p in PEOPLE}
     with grading_lock(course):
@@ -210,3 +226,96 @@ def test_a_missing_driver_is_a_sentence_not_a_traceback(tmp_path):
     assert 'pip install "kimtrain[postgres]"' in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "k").exists()
+
+
+def _grades(pg_cluster, db: str) -> str:  # noqa: F811
+    return pg_cluster.psql("SELECT b.name, s.student_id, g.auto_score FROM grade g "
+                           "JOIN base_cell b ON b.id = g.cell_id JOIN submitted_notebook n "
+                           "ON n.id = g.notebook_id JOIN submitted_assignment s "
+                           "ON s.id = n.assignment_id ORDER BY 1, 2", db)
+
+
+def test_village_archive_to_central_server(laptop, pg_cluster, tmp_path, capsys):  # noqa: F811
+    """The laptop's hand-ins and grades travel in a verified archive; the central
+    PostgreSQL course imports them, grades to the same scores, and a second import
+    changes nothing; a tampered archive is refused whole."""
+    from kimtrain.course.tables import read_responses
+
+    from .cohort import tree_digest
+
+    archive = tmp_path / "laptop-kiriman.zip"
+    assert main(["db", "export", "--course", str(laptop.root), "--out", str(archive)]) == 0
+    central_root = tmp_path / "pusat"
+    url = pg_cluster.create_database("kim_pusat_laptop")
+    assert main(["init", str(central_root), "--course-id", "laptop", "--db-url", url]) == 0
+    capsys.readouterr()
+    assert main(["db", "import", str(archive), "--course", str(central_root)]) == 0
+    out = capsys.readouterr().out
+    assert "7 peserta" in out and "0 sudah ada" in out
+    central = open_course(central_root)
+    laptop_scores = {(c.participant, c.item): c.score for c in cell_scores(laptop, NAME)}
+    assert {(c.participant, c.item): c.score for c in cell_scores(central, NAME)} \
+        == laptop_scores
+    assert {r[:3] for r in read_responses(central, NAME)} \
+        == {r[:3] for r in read_responses(laptop, NAME)}
+    grades = _grades(pg_cluster, "kim_pusat_laptop")
+    digest = tree_digest(central_root / "submitted")
+    # twice: nothing new, nothing changed
+    assert main(["db", "import", str(archive), "--course", str(central_root)]) == 0
+    assert " 0 file baru" in capsys.readouterr().out.replace(":", " ")
+    assert _grades(pg_cluster, "kim_pusat_laptop") == grades
+    assert tree_digest(central_root / "submitted") == digest
+    # tampered: one hand-in's answer sheet changed after export, manifest kept
+    import zipfile
+
+    tampered = tmp_path / "diubah.zip"
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("submitted/KIM-005/") and \
+                    info.filename.endswith(".json"):
+                data = data.replace(b'"A"', b'"B"').replace(b'"C"', b'"B"') + b" "
+            dst.writestr(info, data)
+    capsys.readouterr()
+    assert main(["db", "import", str(tampered), "--course", str(central_root)]) == 1
+    err = capsys.readouterr().err
+    assert "ditolak" in err and "checksum" in err and "KIM-005" in err
+    assert _grades(pg_cluster, "kim_pusat_laptop") == grades
+    assert tree_digest(central_root / "submitted") == digest
+    # another course's archive is refused too
+    other = tmp_path / "lain"
+    assert main(["init", str(other), "--course-id", "lain"]) == 0
+    assert main(["db", "import", str(archive), "--course", str(other)]) == 1
+
+
+def test_province_rollup_over_three_courses(pg_course, baamang, laptop, tmp_path):
+    """Three courses, three databases (two PostgreSQL, one SQLite): one report by
+    kabupaten, kecamatan and KIM, small groups left out, no participant listed."""
+    course, _ = pg_course
+    for c, name in ((course, "Kotawaringin Timur"), (baamang, "Kotawaringin Timur"),
+                    (laptop, "Seruyan (contoh)")):
+        assert main(["db", "kabupaten", name, "--course", str(c.root)]) == 0
+    out = tmp_path / "provinsi"
+    assert main(["report", "--pre", NAME, "--out", str(out), "--course", str(course.root),
+                 "--course", str(baamang.root), "--course", str(laptop.root)]) == 0
+    from kimtrain.reports.province import province_report
+
+    result = province_report([course, baamang, laptop], {"pre": NAME})
+    assert result.participants == 21
+    kab = {g.group: g for g in result.levels["kabupaten"]}
+    assert kab["Kotawaringin Timur"].n_pre == 14 and kab["Seruyan (contoh)"].n_pre == 7
+    kims = {g.group: g.n_pre for g in result.levels["kim"]}
+    assert kims == {"Kotawaringin Timur / KIM Habaring Hurung": 12,
+                    "Seruyan (contoh) / KIM Habaring Hurung": 6}
+    assert result.suppressed["kim"] == 2  # KIM Sahabat: 2 and 1 participants
+    # the mean is the participants' mean percent, from the gradebooks
+    from kimtrain.course.gradebook import participant_scores
+
+    pcts = [p.percent for c in (course, baamang) for p in participant_scores(c, NAME)]
+    assert kab["Kotawaringin Timur"].pre_mean == pytest.approx(sum(pcts) / len(pcts))
+    text = (out / "provinsi.html").read_text(encoding="utf-8")
+    assert "Seruyan (contoh) / KIM Habaring Hurung" in text
+    assert "KIM Sahabat" not in text and "KIM-00" not in text
+    assert "kurang dari 5 peserta" in text
+    for csv in out.glob("*.csv"):
+        assert "KIM-00" not in csv.read_text(encoding="utf-8-sig")

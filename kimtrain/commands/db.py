@@ -81,6 +81,11 @@ def import_(args: argparse.Namespace) -> int:
     result = import_course(_course(args), Path(args.file))
     say(t("archive.imported", path=args.file, new=result.new, same=result.same,
           changed=result.changed, participants=result.participants, rows=result.rows))
+    if result.differ:
+        form, participant, item = result.differ[0]
+        say(t("archive.differ", count=len(result.differ),
+              first=f"{form} {participant} {item}"))
+        return 1
     return 0
 
 
@@ -88,7 +93,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("db", help=t("cli.db"), description=t("cli.db"))
     actions = parser.add_subparsers(dest="action", required=True)
 
-    def add(name: str, func, help_key: str) -> argparse.ArgumentParser:  # noqa: ANN001
+    def add(name: str, func, help_key: str) -> argparse.ArgumentParser:
         p = actions.add_parser(name, help=t(help_key), description=t(help_key))
         p.add_argument("--course", default=".", help=t("cli.course"))
         p.set_defaults(func=func)
