@@ -4,13 +4,18 @@ and the course archive a village laptop sends to the central server."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kimtrain.commands._output import say
 from kimtrain.i18n import t
 
+if TYPE_CHECKING:
+    from kimtrain.course.layout import Course
 
-def _course(args: argparse.Namespace):  # -> Course
+
+def _course(args: argparse.Namespace) -> Course:
     from kimtrain.course.layout import open_course
 
     return open_course(args.course)
@@ -89,12 +94,14 @@ def import_(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser = sub.add_parser("db", help=t("cli.db"), description=t("cli.db"))
     actions = parser.add_subparsers(dest="action", required=True)
 
-    def add(name: str, func, help_key: str) -> argparse.ArgumentParser:
-        p = actions.add_parser(name, help=t(help_key), description=t(help_key))
+    def add(name: str, func: Callable[[argparse.Namespace], int],
+            help_key: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = actions.add_parser(name, help=t(help_key),
+                                                        description=t(help_key))
         p.add_argument("--course", default=".", help=t("cli.course"))
         p.set_defaults(func=func)
         return p

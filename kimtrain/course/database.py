@@ -41,7 +41,7 @@ _DRIVERS = {"psycopg": "psycopg", "psycopg2": "psycopg2", "pg8000": "pg8000",
 
 def is_postgres(url: str) -> bool:
     match = _SCHEME.match(url)
-    return bool(match) and match.group(1).lower() in ("postgresql", "postgres")
+    return match is not None and match.group(1).lower() in ("postgresql", "postgres")
 
 
 def sqlite_file(url: str) -> Path | None:
