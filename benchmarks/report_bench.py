@@ -53,6 +53,56 @@ def run_child(args: list[str], cwd: Path | None = None) -> tuple[float, float, s
     return wall, usage.ru_maxrss / 1024, output, usage.ru_utime + usage.ru_stime
 
 
+_DATA = """
+import sys, time
+from kimtrain.course import open_course
+from kimtrain.reports.data import _cell_frame, load_roster
+course = open_course(sys.argv[1])
+start, cpu = time.perf_counter(), time.process_time()
+n = 0
+for name in ("pretest", "posttest"):
+    _cell_frame(course, name)
+    if sys.argv[2] == "db":
+        from kimtrain.course.tables import read_responses
+        n += len(read_responses(course, name))
+    else:
+        from kimtrain.grading.results import result_rows
+        n += len(result_rows(course.root, name))
+load_roster(course)
+print(n, time.perf_counter() - start, time.process_time() - cpu)
+"""
+
+
+def data_times(work: Path, course_root: Path) -> None:
+    """What a report reads for both forms (scores, chosen options, roster): from the
+    10,000 graded notebooks (no results index) against from the database only."""
+    if not (course_root / ".kimtrain" / "db-synced").exists():
+        wall, _, _, _ = run_child([sys.executable, "-m", "kimtrain", "db", "sync", "pretest",
+                                   "posttest", "--course", str(course_root)])
+        (course_root / ".kimtrain" / "db-synced").write_text("1")
+        print(f"kimtrain db sync (responses and roster into the gradebook, once; grading "
+              f"writes them as it goes): {wall:.1f} s")
+    print()
+    print(f"{'report data, both forms':34} {'responses':>10} {'wall s':>7} {'CPU s':>6} "
+          f"{'load':>5}")
+    for label, source in (("graded notebooks, no index (cold)", "notebooks"),
+                          ("database only (cold process)", "db")):
+        for index in (course_root / ".kimtrain").glob("hasil-*.json"):
+            index.unlink()
+        hidden = work / "autograded-hidden"
+        if source == "db":  # nothing to read but the database
+            shutil.move(course_root / "autograded", hidden)
+        load = os.getloadavg()[0]
+        try:
+            out = run_child([sys.executable, "-c", _DATA, str(course_root), source])[2]
+        finally:
+            if hidden.exists():
+                shutil.move(hidden, course_root / "autograded")
+        n, wall, cpu = out.split()[-3:]
+        print(f"{label:34} {int(n):10,d} {float(wall):7.2f} {float(cpu):6.2f} {load:5.1f}")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=5000)
@@ -63,6 +113,9 @@ def main() -> None:
     parser.add_argument("--peer", action="store_true", help="also time `nbgrader export`")
     parser.add_argument("--db", action="store_true",
                         help="also the report reading only the database (kimtrain's tables)")
+    parser.add_argument("--data-only", action="store_true",
+                        help="with --db: only what the report reads (both forms), notebooks "
+                             "against the database, not the whole report")
     parser.add_argument("--orm", action="store_true",
                         help="also time nbgrader's ORM read of one form (slow)")
     args = parser.parse_args()
@@ -90,6 +143,10 @@ def main() -> None:
 
     command = [sys.executable, "-m", "kimtrain", "report", "--course", str(course_root),
                "--pre", "pretest", "--post", "posttest"]
+    if args.db:
+        data_times(work, course_root)
+        if args.data_only:
+            return
     rows = []
     for label in ("cold (no results index)", "warm (results index)", "warm again"):
         out = work / f"laporan-{label.split()[0]}"
@@ -99,10 +156,6 @@ def main() -> None:
         rows.append((label, wall, rss, len(files), sum(f.stat().st_size for f in files), cpu,
                      load))
     if args.db:
-        wall, _, _, _ = run_child([sys.executable, "-m", "kimtrain", "db", "sync", "pretest",
-                                   "posttest", "--course", str(course_root)])
-        print(f"kimtrain db sync (responses and roster into the gradebook, once): "
-              f"{wall:.1f} s")
         hidden = work / "autograded-hidden"
         shutil.move(course_root / "autograded", hidden)
         for index in (course_root / ".kimtrain").glob("hasil-*.json"):

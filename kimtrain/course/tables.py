@@ -288,10 +288,25 @@ def read_responses(course: Course, assessment: str) -> list[tuple[Any, ...]]:
     """``(participant, item, response, points, max_points, status)`` for every stored
     response of ``assessment``, ordered as :func:`kimtrain.grading.results.result_rows`."""
     rows = _read(course, "SELECT participant, item, response, points, max_points, status "
-                         "FROM kimtrain_response WHERE assessment = :a "
-                         "ORDER BY participant, position", {"a": assessment})
-    loads = json.loads
-    return [(p, i, None if r is None else loads(r), pt, mx, s) for p, i, r, pt, mx, s in rows]
+                         "FROM kimtrain_response WHERE assessment = :a", {"a": assessment})
+    rows.sort(key=lambda row: row[0])  # stable: each participant's rows in stored order
+    # a cohort gives the same few answers ("B", true, ["A", "C"]) thousands of times:
+    # each distinct text is decoded once (a list is copied, so no two rows share one)
+    decoded: dict[str, Any] = {}
+    out = []
+    for p, i, r, pt, mx, s in rows:
+        if r is None:
+            value = None
+        else:
+            value = decoded.get(r, decoded)
+            if value is decoded:
+                value = decoded[r] = json.loads(r)
+            if isinstance(value, list):
+                value = list(value)
+            elif isinstance(value, dict):
+                value = json.loads(r)
+        out.append((p, i, value, pt, mx, s))
+    return out
 
 
 def form_manifest(course: Course, assessment: str) -> dict[str, Any] | None:
