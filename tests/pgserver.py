@@ -45,7 +45,9 @@ class PgCluster:
         command = list(args)
         if as_owner and self.owner:
             command = ["runuser", "-u", self.owner, "--", *command]
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        # from a folder the server's owner can enter (the checkout may be root's only)
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                              cwd=self.data.parent)
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(command)}: {proc.stdout}{proc.stderr}")
         return proc.stdout

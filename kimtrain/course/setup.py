@@ -34,7 +34,8 @@ def init_course(root: str | Path, course_id: str = "kim", *, db_url: str | None 
     course = create_course(root, course_id, db_url=db_url, exchange=exchange)
     (course.root / "roster").mkdir(exist_ok=True)
     if db_url:
-        note = f"database `{_hide_password(db_url)}` (nbgrader_config.py)."
+        note = (f"database `{_hide_password(db_url)}` (nbgrader_config.py); `kimtrain grade` "
+                "membuat cadangan dengan `pg_dump` di `backups/`.")
     else:
         note = "`gradebook.db` di folder ini; `kimtrain grade` membuat cadangan di `backups/`."
     guide = _TEMPLATE.read_text(encoding="utf-8").format(
