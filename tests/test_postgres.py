@@ -86,6 +86,22 @@ def test_the_course_lives_in_postgresql(pg_course, pg_cluster):  # noqa: F811
     items = [i for i in load_blueprint(TEST_BLUEPRINT).items if i.type != "written"]
     assert scores[("KIM-001", items[0].id)] == items[0].points
     assert scores[("KIM-005", items[0].id)] == 0.0
+    # kimtrain's schema by Alembic, in its own version table beside nbgrader's
+    assert pg_cluster.psql("SELECT version_num FROM kimtrain_alembic_version",
+                           "kim_sampit").strip() == "0001"
+    assert pg_cluster.psql("SELECT count(*) FROM alembic_version", "kim_sampit").strip() == "1"
+    # the report's connection cannot write
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from kimtrain.course.database import engine
+
+    readonly = engine(course.db_url, readonly=True)
+    try:
+        with readonly.connect() as conn, pytest.raises(DBAPIError, match="read-only"):
+            conn.execute(text("DELETE FROM kimtrain_response"))
+    finally:
+        readonly.dispose()
     # the chosen option is stored, not only the score
     chosen = pg_cluster.psql(f"SELECT response FROM kimtrain_response WHERE participant = "
                              f"'KIM-005' AND item = '{items[0].id}'", "kim_sampit").strip()
