@@ -217,6 +217,12 @@ def test_sqlite_graders_lock_and_tables(laptop, capsys):
     root = str(course.root)
     assert {r["id"] for r in read_roster(course)} == {p[0] for p in PEOPLE}
     assert {r[0] for r in read_responses(course, NAME)} == {p[0] for p in PEOPLE}
+    # a roster corrected after grading reaches the stored groups at once
+    fixed = course.root.parent / "peserta-baru.csv"
+    fixed.write_text(ROSTER_HEAD + "KIM-007;Peserta 7;KIM Sahabat Baru;Baamang Hulu;Baamang\n",
+                     encoding="utf-8")
+    assert main(["roster", "import", str(fixed), "--course", root]) == 0
+    assert {r["id"]: r["kim"] for r in read_roster(course)}["KIM-007"] == "KIM Sahabat Baru"
     with grading_lock(course):
         capsys.readouterr()
         assert main(["grade", NAME, "--course", root]) == 1
