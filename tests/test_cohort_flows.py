@@ -35,11 +35,14 @@ def _scores(course):
     return {(c.participant, c.item): c.score for c in cell_scores(course, NAME)}
 
 
-def test_init_with_a_hub_database_url(tmp_path):
+def test_init_with_a_hub_database_url(tmp_path, capsys):
     root = tmp_path / "hub"
-    assert main(["init", str(root), "--db-url", "postgresql://kim:rahasia@db/kim"]) == 0
-    assert open_course(root).db_url == "postgresql://kim:rahasia@db/kim"
-    assert "rahasia" not in (root / "PANDUAN.md").read_text(encoding="utf-8")
+    # issue 13: no password is ever written into the course (peer auth or ~/.pgpass)
+    assert main(["init", str(root), "--db-url", "postgresql://kim:rahasia@db/kim"]) == 1
+    assert "~/.pgpass" in capsys.readouterr().err and not root.exists()
+    assert main(["init", str(root), "--db-url", "postgresql://kim@db/kim"]) == 0
+    # psycopg 3 (the postgres extra), not SQLAlchemy's default psycopg2
+    assert open_course(root).db_url == "postgresql+psycopg://kim@db/kim"
     assert main(["init", str(tmp_path / "x"), "--db-url", "bukan-url"]) == 1
 
 

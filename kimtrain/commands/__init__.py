@@ -27,4 +27,5 @@ COMMANDS = (
     "doctor",
     "cut_score",
     "followup",
+    "db",
 )

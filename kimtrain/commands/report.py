@@ -6,11 +6,12 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kimtrain.commands._options import add_course_option
 from kimtrain.commands._output import say
+from kimtrain.defaults import DEFAULT_COURSE
 from kimtrain.i18n import t
 
 if TYPE_CHECKING:
+    from kimtrain.course.layout import Course
     from kimtrain.reports.report import Report
 
 
@@ -18,7 +19,10 @@ def report(args: argparse.Namespace) -> int:
     from kimtrain.course.layout import open_course
     from kimtrain.reports import ReportOptions, build_report, write_report
 
-    course = open_course(args.course)
+    courses = args.course or [DEFAULT_COURSE]
+    if len(courses) > 1:  # several courses (databases): the province roll-up
+        return province(args, [open_course(c) for c in courses])
+    course = open_course(courses[0])
     from kimtrain.commands._hints import check_graded
 
     for option, name in (("--pre", args.pre), ("--post", args.post)):
@@ -42,6 +46,21 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+def province(args: argparse.Namespace, courses: list[Course]) -> int:
+    from kimtrain.reports.province import province_report, write_province
+
+    forms = {role: name for role, name in (("pre", args.pre), ("post", args.post)) if name}
+    if not forms:
+        from kimtrain.errors import CourseError
+
+        raise CourseError("report.no_forms")
+    result = province_report(courses, forms, args.cut)
+    files = write_province(result, Path(args.out))
+    say(t("province.done", courses=len(courses), participants=result.participants,
+          path=str(files[0].resolve())))
+    return 0
+
+
 def equated_line(result: Report) -> str:
     """One line on the gain after equating (or why there is none)."""
     from kimtrain.reports.tables import cell_text
@@ -60,7 +79,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--pre", metavar="NAME", help=t("cli.report.pre"))
     parser.add_argument("--post", metavar="NAME", help=t("cli.report.post"))
     parser.add_argument("--out", default="laporan", help=t("cli.report.out"))
-    add_course_option(parser)
+    # repeated: several courses (each its own database) in one province roll-up
+    parser.add_argument("--course", action="append", metavar="DIR",
+                        help=t("cli.province.course"))
     parser.add_argument("--cut", type=float, default=None, help=t("cli.report.cut"))
     parser.add_argument("--names", action="store_true", help=t("cli.report.names"))
     parser.add_argument("--internal", action="store_true", help=t("results.cli.internal"))

@@ -217,7 +217,18 @@ def _run(course: Course, assessment: str, participants: list[str], force: bool,
 
 def grade_cohort(course: Course, assessment: str, *, force: bool = False,
                  progress: Progress | None = None, jobs: int | None = None) -> GradeSummary:
-    """Grade every submission of ``assessment``; see the module docstring."""
+    """Grade every submission of ``assessment``; see the module docstring. One run per
+    course at a time (:func:`~kimtrain.course.lock.grading_lock`); each participant's
+    chosen options and the roster go into kimtrain's tables in the gradebook
+    (:class:`~kimtrain.course.tables.Recorder`)."""
+    from kimtrain.course.lock import grading_lock
+
+    with grading_lock(course):
+        return _grade_cohort(course, assessment, force=force, progress=progress, jobs=jobs)
+
+
+def _grade_cohort(course: Course, assessment: str, *, force: bool = False,
+                  progress: Progress | None = None, jobs: int | None = None) -> GradeSummary:
     from kimtrain.course.backup import backup_gradebook
     from kimtrain.course.gradebook import participant_scores
     from kimtrain.grading.screen import FAILED, Flag, after_grading, reference_cells
@@ -246,6 +257,9 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
             ready.append(participant)
     unchanged = set() if force else {p for p in ready
                                      if _already_graded(course, p, assessment)}
+    from kimtrain.course.tables import Recorder
+
+    recorder = Recorder(course, assessment)
     results = _run(course, assessment, ready, force, default_jobs() if jobs is None else jobs)
     for participant, log, reason in results:
         outcome = outcomes[participant]
@@ -258,9 +272,11 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
             graded = course.autograded_dir(participant, assessment) / f"{assessment}.ipynb"
             outcome.mode, after = after_grading(graded)
             outcome.flags.extend(after)
+            recorder.add(participant, graded)
         done += 1
         if progress is not None:
             progress(done, len(submitted), participant)
+    recorder.flush()
     for row in participant_scores(course, assessment) if submitted else []:
         scored = outcomes.get(row.participant)
         if scored is not None and scored.status != NOT_GRADED:

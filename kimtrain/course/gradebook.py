@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 from kimtrain.assessment.manifest import load_manifest
+from kimtrain.course.database import engine as open_engine
 from kimtrain.course.layout import Course
 from kimtrain.errors import CourseError
 from kimtrain.gradeids import item_of
@@ -43,21 +44,14 @@ WHERE assignment.name = :name AND assignment.course_id = :course
 """
 
 
-def _readonly_url(db_url: str) -> tuple[str, dict[str, Any]]:
-    """SQLite opened read-only, so a report can never lock out a grading run."""
-    if db_url.startswith("sqlite:///") and ":memory:" not in db_url:
-        path = db_url[len("sqlite:///"):]
-        return f"sqlite:///file:{path}?mode=ro&uri=true", {}
-    return db_url, {}
-
-
 def assessment_names(course: Course, *, graded_only: bool = False) -> list[str]:
     """The assessments the gradebook knows (``graded_only``: with at least one
     submission), in name order. Errors of the database are raised as SQLAlchemy's."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    url, options = _readonly_url(course.db_url)
-    engine = create_engine(url, **options)
+    # read-only (SQLite mode=ro, PostgreSQL default_transaction_read_only), so a report
+    # can never lock out or change a grading run
+    engine = open_engine(course.db_url, readonly=True)
     query = ("SELECT DISTINCT assignment.name FROM assignment JOIN submitted_assignment "
              "ON submitted_assignment.assignment_id = assignment.id "
              "WHERE assignment.course_id = :course" if graded_only else
@@ -74,10 +68,11 @@ def read_grades(course: Course, assessment: str) -> list[GradeRow]:
     """Every grade of every submission of ``assessment`` (any cell, kimtrain's or not),
     in no particular order, as the driver's plain tuples (SQLAlchemy's Row objects
     cost more than the query)."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    url, options = _readonly_url(course.db_url)
-    engine = create_engine(url, **options)
+    # read-only (SQLite mode=ro, PostgreSQL default_transaction_read_only), so a report
+    # can never lock out or change a grading run
+    engine = open_engine(course.db_url, readonly=True)
     params = {"name": assessment, "course": course.course_id}
     try:
         with engine.connect() as conn:

@@ -98,8 +98,12 @@ class Course:
         """The gradebook's database URL, as nbgrader_config.py sets it."""
         from traitlets.config.loader import PyFileConfigLoader
 
+        from kimtrain.course.database import require_driver
+
         config = PyFileConfigLoader(CONFIG_FILE, path=str(self.root)).load_config()
-        return str(config.CourseDirectory.db_url)
+        url = str(config.CourseDirectory.db_url)
+        require_driver(url)  # a clear message, not a traceback, when psycopg is missing
+        return url
 
     def folder(self, kind: str, *parts: str) -> Path:
         """Low level: ``<course>/<kind>/<parts…>``; use the named folders below."""

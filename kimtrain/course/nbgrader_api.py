@@ -75,8 +75,11 @@ class Nbgrader:
         from nbgrader.apps import NbGraderAPI
         from traitlets.config.loader import PyFileConfigLoader
 
+        from kimtrain.course.database import require_driver
+
         self.course = course
         self.config = PyFileConfigLoader(CONFIG_FILE, path=str(course.root)).load_config()
+        require_driver(str(self.config.CourseDirectory.db_url))
         if config is not None:
             self.config = config(self.config)
         from nbgrader.auth.jupyterhub import JupyterhubApiError, JupyterhubEnvironmentError

@@ -88,8 +88,14 @@ def load_contacts(course: Course) -> list[Contact]:
 
 def save_roster(course: Course, participants: Iterable[Participant],
                 contacts: Iterable[Contact] = ()) -> None:
-    """Replace the roster (and the contact list, when given) in one go each."""
+    """Replace the roster (and the contact list, when given) in one go each; a gradebook
+    that already holds kimtrain's tables gets the new groups too, so a report never
+    groups by an old roster."""
     _write_csv(course.root / ROSTER, list(participants), Participant)
     contacts = list(contacts)
     if contacts:
         _write_csv(course.root / CONTACTS, contacts, Contact)
+    from kimtrain.course.tables import revision, sync_roster
+
+    if (course.root / "nbgrader_config.py").is_file() and revision(course) is not None:
+        sync_roster(course)

@@ -26,10 +26,16 @@ def init_course(root: str | Path, course_id: str = "kim", *, db_url: str | None 
     """Create the course (see :func:`~kimtrain.course.layout.create_course`) and its guide."""
     if db_url is not None and not _DB_URL.match(db_url):
         raise CourseError("init.bad_db_url", url=db_url)
+    if db_url is not None:
+        from kimtrain.course.database import normalize_url, require_driver
+
+        db_url = normalize_url(db_url)  # no password in the course; psycopg 3
+        require_driver(db_url)
     course = create_course(root, course_id, db_url=db_url, exchange=exchange)
     (course.root / "roster").mkdir(exist_ok=True)
     if db_url:
-        note = f"database `{_hide_password(db_url)}` (nbgrader_config.py)."
+        note = (f"database `{_hide_password(db_url)}` (nbgrader_config.py); `kimtrain grade` "
+                "membuat cadangan dengan `pg_dump` di `backups/`.")
     else:
         note = "`gradebook.db` di folder ini; `kimtrain grade` membuat cadangan di `backups/`."
     guide = _TEMPLATE.read_text(encoding="utf-8").format(

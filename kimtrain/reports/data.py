@@ -6,8 +6,11 @@
   person is missing, not 0;
 * item metadata (domain, competency, options, discernment set, points) from the
   assessment's public manifest ``source/<name>/kimtrain_soal.json``;
-* the participants' responses from the graded notebooks
-  (:func:`kimtrain.grading.read_results`).
+* the participants' responses from kimtrain's tables in the same database
+  (:mod:`kimtrain.course.tables`, written by ``kimtrain grade``), so a report reads
+  the database only; for a form graded before those tables existed, from the graded
+  notebooks (:func:`kimtrain.grading.read_results`). The manifest, too, comes from
+  the database when it is stored there.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from kimtrain.gradeids import GRADED_PREFIXES
 from kimtrain.grading.results import result_rows
 from kimtrain.itemshape import PublicItem
 
-__all__ = ["FormData", "ItemInfo", "gradebook_cells", "load_form"]
+__all__ = ["FormData", "ItemInfo", "gradebook_cells", "load_form", "load_roster"]
 
 # The typed public item (kimtrain.itemshape), under the name the reports have used.
 ItemInfo = PublicItem
@@ -93,8 +96,15 @@ def _item_info(raw: dict[str, Any]) -> ItemInfo:
 
 def load_form(course: Course, name: str) -> FormData:
     """Everything a report needs about one assessment of ``course``."""
+    from kimtrain.course.tables import form_manifest, has_responses
+
     cells = _cell_frame(course, name)
-    manifest = load_manifest(course.source_dir(name), name)
+    # kimtrain's tables in the gradebook when grading wrote them (no notebook is read),
+    # else the graded notebooks of a course graded before they existed
+    stored = has_responses(course, name)
+    manifest = form_manifest(course, name) if stored else None
+    if manifest is None:
+        manifest = load_manifest(course.source_dir(name), name)
     items = [_item_info(raw) for raw in manifest["items"]]
     known = {item.id for item in items}
     extra = cells.drop_duplicates("item")
@@ -122,19 +132,40 @@ def load_form(course: Course, name: str) -> FormData:
     scores, pending, max_points = scores[:, used], pending[:, used], max_points[used]
     return FormData(name=name, title=str(manifest.get("title") or name), items=items,
                     participants=participants, scores=scores, max_points=max_points,
-                    pending=pending, results=_results(course, name, participants, items),
+                    pending=pending,
+                    results=_results(course, name, participants, items, stored),
                     ungraded=ungraded)
 
 
 def _results(course: Course, name: str, participants: list[str],
-             items: list[ItemInfo]) -> pd.DataFrame:
+             items: list[ItemInfo], stored: bool = False) -> pd.DataFrame:
     from kimtrain.hub.ids import code_mapper
 
-    code = code_mapper(course)
-    rows = [(code(row[0]), *row[1:]) for row in result_rows(course.root, name)]
+    if stored:
+        from kimtrain.course.tables import read_responses
+
+        raw = read_responses(course, name)
+    else:
+        raw = result_rows(course.root, name)
+    code = code_mapper(course)  # a hub's kim-001 / jupyter-kim-001 are KIM-001
+    rows = [(code(row[0]), *row[1:]) for row in raw]
     frame = pd.DataFrame(rows, columns=["participant", "item", "response", "points", "max",
                                         "status"])[RESULT_COLUMNS]
     frame["row"] = pd.Index(participants).get_indexer(frame["participant"])
     frame["col"] = pd.Index([item.id for item in items]).get_indexer(frame["item"])
     frame = frame[(frame["row"] >= 0) & (frame["col"] >= 0)]
     return frame.drop_duplicates(["row", "col"], keep="last").reset_index(drop=True)
+
+
+def load_roster(course: Course) -> list[Any]:
+    """The roster a report groups by: kimtrain's table in the gradebook when grading
+    stored it there, else the course's ``roster/peserta.csv``."""
+    from kimtrain.course.roster import Participant
+    from kimtrain.course.roster import load_roster as from_csv
+    from kimtrain.course.tables import read_roster
+
+    stored = read_roster(course)
+    if stored:
+        return [Participant(r["id"], r["nama"], r["kim"], r["desa"], r["kecamatan"])
+                for r in stored]
+    return from_csv(course)

@@ -9,14 +9,13 @@ from typing import Any
 import pandas as pd
 
 from kimtrain.course.layout import Course
-from kimtrain.course.roster import load_roster
 from kimtrain.defaults import DEFAULT_CUT
 from kimtrain.errors import CourseError
 from kimtrain.i18n import get_language
 from kimtrain.reports import sections
 from kimtrain.reports.analysis import FormAnalysis, analyse_form
 from kimtrain.reports.attendance_section import attendance_tables
-from kimtrain.reports.data import load_form
+from kimtrain.reports.data import load_form, load_roster
 from kimtrain.reports.equating import EquatedGain
 from kimtrain.reports.groups import GroupStats, group_table, participant_frame
 from kimtrain.reports.privacy import Pseudonyms, course_key

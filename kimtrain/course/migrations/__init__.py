@@ -1,0 +1,1 @@
+"""Alembic migrations of kimtrain's own tables in the gradebook database."""
