@@ -184,7 +184,8 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
     """Grade every submission of ``assessment``; see the module docstring."""
     from kimtrain.course.backup import backup_gradebook
     from kimtrain.course.gradebook import participant_scores
-    from kimtrain.grading.screen import FAILED, Flag, after_grading, reference_cells
+    from kimtrain.grading.kernelfree import MODE_KERNELFREE
+    from kimtrain.grading.screen import FAILED, OUTPUT_CUT, Flag, after_grading, reference_cells
     from kimtrain.grading.screen import screen_submission as screen
 
     start = time.perf_counter()
@@ -208,8 +209,29 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
                 progress(done, len(submitted), participant)
         else:
             ready.append(participant)
-    results = _run(course, assessment, ready, force, default_jobs() if jobs is None else jobs)
-    for participant, log, reason in results:
+    jobs = default_jobs() if jobs is None else jobs
+    kernel: list[str] = []
+    from kimtrain.grading.bulk import DONE, SKIPPED, grade_bulk
+
+    for result in grade_bulk(course, assessment, ready, force=force, jobs=usable_jobs(jobs)):
+        if result.status not in (DONE, SKIPPED):
+            kernel.append(result.participant)  # code of its own, or unknown: nbgrader
+            continue
+        outcome = outcomes[result.participant]
+        if result.status == SKIPPED:
+            outcome.status = UNCHANGED
+            graded = course.folder("autograded", result.participant, assessment,
+                                   f"{assessment}.ipynb")
+            outcome.mode, after = after_grading(graded)
+            outcome.flags.extend(after)
+        else:
+            outcome.mode = MODE_KERNELFREE
+            if result.output_cut:
+                outcome.flags.append(Flag(OUTPUT_CUT, str(result.output_cut)))
+        done += 1
+        if progress is not None:
+            progress(done, len(submitted), result.participant)
+    for participant, log, reason in _run(course, assessment, kernel, force, jobs):
         outcome = outcomes[participant]
         if log is None:
             outcome.status = NOT_GRADED
