@@ -49,6 +49,7 @@ class ParticipantOutcome:
     score: float | None = None
     max_points: float | None = None
     pending: int = 0  # items waiting for manual grading
+    via: str = ""  # kimtrain (graded in bulk) | nbgrader (its own autograde)
 
     @property
     def flagged(self) -> bool:
@@ -57,7 +58,8 @@ class ParticipantOutcome:
     def to_dict(self) -> dict[str, Any]:
         return {"participant": self.participant, "status": self.status,
                 "flags": [f.to_dict() for f in self.flags], "mode": self.mode,
-                "score": self.score, "max_points": self.max_points, "pending": self.pending}
+                "score": self.score, "max_points": self.max_points, "pending": self.pending,
+                "via": self.via}
 
 
 @dataclass
@@ -218,6 +220,7 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
             kernel.append(result.participant)  # code of its own, or unknown: nbgrader
             continue
         outcome = outcomes[result.participant]
+        outcome.via = "kimtrain"
         if result.status == SKIPPED:
             outcome.status = UNCHANGED
             graded = course.folder("autograded", result.participant, assessment,
@@ -233,6 +236,7 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
             progress(done, len(submitted), result.participant)
     for participant, log, reason in _run(course, assessment, kernel, force, jobs):
         outcome = outcomes[participant]
+        outcome.via = "nbgrader"
         if log is None:
             outcome.status = NOT_GRADED
             outcome.flags.append(Flag(FAILED, reason))
