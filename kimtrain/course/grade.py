@@ -156,6 +156,8 @@ def _in_worker(task: tuple[str, str, bool]) -> tuple[str, str | None, str]:
 def _run(course: Course, assessment: str, participants: list[str], force: bool,
          jobs: int) -> Iterator[tuple[str, str | None, str]]:
     """nbgrader's autograde for each participant, as results come in."""
+    if not participants:
+        return
     from kimtrain.course.nbgrader_api import Nbgrader
     from kimtrain.grading.pipeline import configure
 
@@ -185,8 +187,8 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
                  progress: Progress | None = None, jobs: int | None = None) -> GradeSummary:
     """Grade every submission of ``assessment``; see the module docstring."""
     from kimtrain.course.backup import backup_gradebook
-    from kimtrain.course.gradebook import participant_scores
-    from kimtrain.grading.kernelfree import MODE_KERNELFREE
+    from kimtrain.grading.rows import participant_totals
+    from kimtrain.grading.runner import MODE_KERNELFREE
     from kimtrain.grading.screen import FAILED, OUTPUT_CUT, Flag, after_grading, reference_cells
     from kimtrain.grading.screen import screen_submission as screen
 
@@ -195,6 +197,7 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
     if not released.is_file():
         raise CourseError("grade.not_generated", assessment=assessment)
     reference = reference_cells(released)
+    release = released.read_bytes()
     backup = backup_gradebook(course, reason="grade")
     submitted, missing = _participants(course, assessment)
     outcomes: dict[str, ParticipantOutcome] = {}
@@ -202,7 +205,7 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
     done = 0
     for participant in submitted:
         folder = course.folder("submitted", participant, assessment)
-        flags = screen(folder, assessment, participant, reference)
+        flags = screen(folder, assessment, participant, reference, release)
         outcomes[participant] = ParticipantOutcome(participant, GRADED, flags)
         if any(f.fatal for f in flags):
             outcomes[participant].status = NOT_GRADED
@@ -250,11 +253,11 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
         done += 1
         if progress is not None:
             progress(done, len(submitted), participant)
-    for row in participant_scores(course, assessment) if submitted else []:
-        outcome = outcomes.get(row.participant)
+    totals = participant_totals(course.db_url, assessment) if submitted else {}
+    for participant, (score, max_points, pending) in totals.items():
+        outcome = outcomes.get(participant)
         if outcome is not None and outcome.status != NOT_GRADED:
-            outcome.score, outcome.max_points = row.score, row.max_points
-            outcome.pending = row.pending
+            outcome.score, outcome.max_points, outcome.pending = score, max_points, pending
     from kimtrain.course.handin import load_refusals
 
     refusals = load_refusals(course.root, assessment)

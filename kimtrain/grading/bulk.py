@@ -36,7 +36,6 @@ import datetime as dt
 import multiprocessing
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -361,215 +360,115 @@ def _safe(participant: str) -> BulkResult:
         return BulkResult(participant, TO_NBGRADER, reason=f"{type(exc).__name__}: {exc}"[:200])
 
 
-# -- the gradebook, in bulk ------------------------------------------------------------------
-
-class _Writer:
-    """Writes the rows of many participants at once, as nbgrader's autograde would."""
-
-    def __init__(self, run: _Run) -> None:
-        from nbgrader.api import Gradebook
-        from nbgrader.preprocessors import AssignLatePenalties
-        from traitlets.config.loader import PyFileConfigLoader
-
-        from kimtrain.course.layout import CONFIG_FILE
-
-        self.run = run
-        self.gb = Gradebook(run.db_url, run.course_id)
-        config = PyFileConfigLoader(CONFIG_FILE, path=str(run.root)).load_config()
-        late = AssignLatePenalties(config=config)
-        late.init_plugin()
-        self.plugin = late.plugin_inst
-        assignment = self.gb.find_assignment(run.assessment)
-        self.assignment_id, self.duedate = assignment.id, assignment.duedate
-        self.students = {s.id for s in self.gb.students}
-        self.cells = run.cells
-        self.pending: list[BulkResult] = []
-
-    def add(self, result: BulkResult) -> None:
-        self.pending.append(result)
-        if len(self.pending) >= BATCH:
-            self.flush()
-
-    def _existing(self, participants: list[str]) -> dict[str, dict[str, Any]]:
-        from nbgrader.api import Comment, Grade, SubmittedAssignment, SubmittedNotebook
-        from sqlalchemy import select
-
-        sa, sn = SubmittedAssignment.__table__, SubmittedNotebook.__table__
-        g, c = Grade.__table__, Comment.__table__
-        found: dict[str, dict[str, Any]] = {}
-        query = (select(sa.c.student_id, sa.c.id, sa.c.extension, sn.c.id)
-                 .join(sn, sn.c.assignment_id == sa.c.id)
-                 .where(sa.c.assignment_id == self.assignment_id,
-                        sn.c.notebook_id == self.cells.notebook_id,
-                        sa.c.student_id.in_(participants)))
-        for student, sa_id, extension, sn_id in self.gb.db.execute(query):
-            found[student] = {"sa": sa_id, "extension": extension, "sn": sn_id,
-                              "grades": {}, "comments": {}}
-        by_sn = {v["sn"]: v for v in found.values()}
-        if by_sn:
-            rows = self.gb.db.execute(select(g.c.notebook_id, g.c.cell_id, g.c.id,
-                                             g.c.manual_score, g.c.extra_credit,
-                                             g.c.auto_score, g.c.needs_manual_grade)
-                                      .where(g.c.notebook_id.in_(list(by_sn))))
-            for sn_id, cell_id, *rest in rows:
-                by_sn[sn_id]["grades"][cell_id] = rest
-            for sn_id, cell_id, comment_id in self.gb.db.execute(
-                    select(c.c.notebook_id, c.c.cell_id, c.c.id)
-                    .where(c.c.notebook_id.in_(list(by_sn)))):
-                by_sn[sn_id]["comments"][cell_id] = comment_id
-        return found
-
-    def flush(self) -> None:
-        from nbgrader.api import Comment, Grade, Student, SubmittedAssignment, SubmittedNotebook
-        from sqlalchemy import bindparam, insert, update
-
-        if not self.pending:
-            return
-        results, self.pending = self.pending, []
-        existing = self._existing([r.participant for r in results])
-        sa_t, sn_t = SubmittedAssignment.__table__, SubmittedNotebook.__table__
-        g_t, c_t = Grade.__table__, Comment.__table__
-        new_students: list[dict[str, Any]] = []
-        new_sa: list[dict[str, Any]] = []
-        new_sn: list[dict[str, Any]] = []
-        new_g: list[dict[str, Any]] = []
-        new_c: list[dict[str, Any]] = []
-        set_ts: list[dict[str, Any]] = []
-        set_g: list[dict[str, Any]] = []
-        set_c: list[dict[str, Any]] = []
-        set_late: list[dict[str, Any]] = []
-        grade_cells = [(c.id, c.name) for c in self.cells.grade_cells]
-        grade_cells += [(c.id, c.name) for c in self.cells.task_cells]
-        comment_cells = [(c.id, c.name) for c in self.cells.solution_cells]
-        comment_cells += [(c.id, c.name) for c in self.cells.task_cells]
-        for r in results:
-            if r.participant not in self.students:
-                new_students.append({"id": r.participant, "first_name": None,
-                                     "last_name": None, "email": None, "lms_user_id": None})
-                self.students.add(r.participant)
-            old = existing.get(r.participant)
-            if old is None:
-                sa_id, sn_id, extension = uuid.uuid4().hex, uuid.uuid4().hex, None
-                new_sa.append({"id": sa_id, "assignment_id": self.assignment_id,
-                               "student_id": r.participant, "timestamp": r.timestamp,
-                               "extension": None})
-                old_grades: dict[str, Any] = {}
-            else:
-                sa_id, sn_id, extension = old["sa"], old["sn"], old["extension"]
-                old_grades = old["grades"]
-                if r.timestamp is not None:
-                    set_ts.append({"b_id": sa_id, "b_ts": r.timestamp})
-            score = 0.0
-            for cell_id, name in grade_cells:
-                manual, extra, auto, needs = (old_grades[cell_id][1:] if cell_id in old_grades
-                                              else (None, None, None, True))
-                if name in r.grades:
-                    auto = r.grades[name]
-                    needs = manual is not None or auto is None
-                got = manual if manual is not None else auto
-                score += (got + (extra or 0.0)) if got is not None else 0.0
-                if cell_id in old_grades:
-                    set_g.append({"b_id": old_grades[cell_id][0], "b_auto": auto,
-                                  "b_needs": needs})
-                else:
-                    new_g.append({"id": uuid.uuid4().hex, "notebook_id": sn_id,
-                                  "cell_id": cell_id, "auto_score": auto, "manual_score": None,
-                                  "extra_credit": None, "needs_manual_grade": needs})
-            for cell_id, name in comment_cells:
-                text = r.comments.get(name)
-                if old is not None and cell_id in old["comments"]:
-                    if name in r.comments:
-                        set_c.append({"b_id": old["comments"][cell_id], "b_text": text})
-                else:
-                    new_c.append({"id": uuid.uuid4().hex, "notebook_id": sn_id,
-                                  "cell_id": cell_id, "auto_comment": text,
-                                  "manual_comment": None})
-            penalty = self._penalty(r, extension, score)
-            if old is None:
-                new_sn.append({"id": sn_id, "assignment_id": sa_id,
-                               "notebook_id": self.cells.notebook_id, "flagged": False,
-                               "late_submission_penalty": penalty})
-            else:
-                set_late.append({"b_id": sn_id, "b_late": penalty})
-        db = self.gb.db
-        try:
-            for table, rows in ((Student.__table__, new_students), (sa_t, new_sa),
-                                (sn_t, new_sn), (g_t, new_g), (c_t, new_c)):
-                if rows:
-                    db.execute(insert(table), rows)
-            for table, values, rows in (
-                    (sa_t, {"timestamp": bindparam("b_ts")}, set_ts),
-                    (g_t, {"auto_score": bindparam("b_auto"),
-                           "needs_manual_grade": bindparam("b_needs")}, set_g),
-                    (c_t, {"auto_comment": bindparam("b_text")}, set_c),
-                    (sn_t, {"late_submission_penalty": bindparam("b_late")}, set_late)):
-                if rows:
-                    db.execute(update(table).where(table.c.id == bindparam("b_id"))
-                               .values(**values), rows)
-            db.commit()
-        except BaseException:
-            db.rollback()
-            raise
-
-    def _penalty(self, r: BulkResult, extension: Any, score: float) -> float | None:
-        """``AssignLatePenalties``: the plugin's penalty, kept between 0 and the score."""
-        if r.timestamp is None or self.duedate is None:
-            return None
-        due = self.duedate + extension if extension is not None else self.duedate
-        late = max(0.0, (r.timestamp - due).total_seconds())
-        if late <= 0:
-            return None
-        penalty = self.plugin.late_submission_penalty(r.participant, score, late)
-        if penalty is None:
-            return None
-        return 0 if penalty < 0 else min(penalty, score)
-
-    def close(self) -> None:
-        try:
-            self.flush()
-        finally:
-            self.gb.close()
-
-
 # -- the whole run ---------------------------------------------------------------------------
+
+_template: Any = None
+
+
+def _tier1(participant: str) -> tuple[str, Any, int, str]:
+    from kimtrain.grading.template import grade_one
+
+    try:
+        status, graded, cut = grade_one(_template, participant)
+        return status, graded, cut, participant
+    except Exception:  # graded the other way, which reports any real problem
+        return "other", None, 0, participant
+
+
+def _pooled(function: Any, items: list[str], jobs: int) -> Iterator[Any]:
+    if jobs > 1 and len(items) > 8:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
+            yield from pool.imap_unordered(function, items, chunksize=8)
+    else:
+        yield from map(function, items)
+
+
+def _late_plugin(course: Course) -> Any:
+    """The course's late-penalty plugin, as ``AssignLatePenalties`` builds it."""
+    from nbgrader.preprocessors import AssignLatePenalties
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from kimtrain.course.layout import CONFIG_FILE
+
+    config = PyFileConfigLoader(CONFIG_FILE, path=str(course.root)).load_config()
+    late = AssignLatePenalties(config=config)
+    late.init_plugin()
+    return late.plugin_inst.late_submission_penalty
+
 
 def grade_bulk(course: Course, assessment: str, participants: list[str], *, force: bool,
                jobs: int = 1) -> Iterator[BulkResult]:
     """Grade ``participants`` (already screened) as nbgrader's autograde would; yield
-    each one's result once its rows are committed."""
-    global _job
-    try:
-        run = _prepare(course, assessment, force)
-    except _Unsupported as exc:
-        for participant in participants:
-            yield BulkResult(participant, TO_NBGRADER, reason=str(exc))
+    each one's result once its rows are committed. Hand-ins that are the released
+    notebook byte for byte take :mod:`kimtrain.grading.template` (no nbgrader in the
+    process); the others nbgrader's own steps in memory; whatever neither can do is
+    returned as :data:`TO_NBGRADER`."""
+    global _job, _template
+    from sqlalchemy import create_engine
+
+    from kimtrain.grading.rows import GradebookCells, Graded, RowWriter
+    from kimtrain.grading.template import NoTemplate, penalty, prepare
+
+    if not participants:
         return
-    _job = run
-    writer = _Writer(run)
-    done: list[BulkResult] = []
+    engine = create_engine(course.db_url)
     try:
-        results: Iterator[BulkResult]
-        pool = None
-        if jobs > 1 and len(participants) > 1:
-            pool = multiprocessing.get_context("fork").Pool(min(jobs, len(participants)))
-            results = pool.imap_unordered(_safe, participants, chunksize=8)
-        else:
-            results = map(_safe, participants)
-        try:
-            for result in results:
-                if result.status == DONE:
-                    writer.add(result)
-                    done.append(result)
-                    if not writer.pending:  # flushed: these are in the gradebook now
-                        yield from done
-                        done = []
-                else:
-                    yield result
-        finally:
-            if pool is not None:
-                pool.terminate()
-        writer.flush()
+        cells = GradebookCells.read(engine, assessment, assessment)
+    except LookupError as exc:  # several notebooks, or no such assignment: nbgrader's way
+        for participant in participants:
+            yield BulkResult(participant, TO_NBGRADER, reason=str(exc)[:200])
+        return
+    finally:
+        engine.dispose()
+    try:
+        _template = prepare(course, assessment, force, cells)
+        late = penalty(_template)
+    except NoTemplate:
+        _template, late = None, None
+    writer = RowWriter(course.db_url, cells, late)
+    batch: list[tuple[Graded, BulkResult]] = []
+
+    def flush() -> Iterator[BulkResult]:
+        writer.write([g for g, _ in batch])
+        done = [r for _, r in batch]
+        batch.clear()
         yield from done
+
+    others: list[str] = []
+    try:
+        if _template is not None:
+            for status, graded, cut, participant in _pooled(_tier1, participants, jobs):
+                if status == "done":
+                    batch.append((graded, BulkResult(participant, DONE, output_cut=cut)))
+                    if len(batch) >= BATCH:
+                        yield from flush()
+                elif status == "skipped":
+                    yield BulkResult(participant, SKIPPED)
+                else:
+                    others.append(participant)
+            yield from flush()
+        else:
+            others = list(participants)
+        if not others:
+            return
+        try:
+            _job = _prepare(course, assessment, force)
+        except _Unsupported as exc:
+            for participant in others:
+                yield BulkResult(participant, TO_NBGRADER, reason=str(exc))
+            return
+        if late is None:
+            writer.penalty = _late_plugin(course)
+        for result in _pooled(_safe, others, jobs):
+            if result.status == DONE:
+                graded = Graded(result.participant, result.timestamp, result.grades,
+                                result.comments)
+                batch.append((graded, result))
+                if len(batch) >= BATCH:
+                    yield from flush()
+            else:
+                yield result
+        yield from flush()
     finally:
         writer.close()
-        _job = None
+        _job = _template = None
