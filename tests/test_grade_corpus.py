@@ -328,8 +328,14 @@ def test_corpus_covers_every_class(corpus):
     assert corpus["outcomes"]["C-CODE"].via == "nbgrader"  # code of its own: a kernel
     for pid, (kind, _, _) in CORPUS.items():  # every other notebook: graded in bulk
         if kind in (SAME, REPAIRED) and pid != "C-CODE":
-            assert corpus["outcomes"][pid].via == "kimtrain", pid
+            assert corpus["outcomes"][pid].via in ("template", "steps"), pid
             assert corpus["outcomes"][pid].mode == "kernelfree", pid
+    # hand-ins that are the release byte for byte: from the template (no nbgrader);
+    # any edited notebook: nbgrader's own steps, in memory
+    for pid in ("C-RIGHT", "C-WRONG", "C-BLANK", "C-WRITTEN", "C-LATE", "C-NOSTAMP"):
+        assert corpus["outcomes"][pid].via == "template", pid
+    for pid in ("C-LOCKED", "C-TAMPER", "C-DUP", "C-DELETED", "C-MDCHANGE"):
+        assert corpus["outcomes"][pid].via == "steps", pid
     # beyond parity: the protections themselves held (both ways agree, see below)
     grades = {r[1]: r for r in _rows(corpus["kimtrain"], _GRADES, "C-TAMPER")}
     assert grades["nilai_AMAN-APK-01"][2] in (0.0, 1.0)  # not 100, key from the gradebook

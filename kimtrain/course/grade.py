@@ -49,7 +49,7 @@ class ParticipantOutcome:
     score: float | None = None
     max_points: float | None = None
     pending: int = 0  # items waiting for manual grading
-    via: str = ""  # kimtrain (graded in bulk) | nbgrader (its own autograde)
+    via: str = ""  # template | steps (graded in bulk, kimtrain.grading.bulk) | nbgrader
 
     @property
     def flagged(self) -> bool:
@@ -223,7 +223,7 @@ def grade_cohort(course: Course, assessment: str, *, force: bool = False,
             kernel.append(result.participant)  # code of its own, or unknown: nbgrader
             continue
         outcome = outcomes[result.participant]
-        outcome.via = "kimtrain"
+        outcome.via = result.path
         if result.status == SKIPPED:
             outcome.status = UNCHANGED
             graded = course.folder("autograded", result.participant, assessment,

@@ -76,6 +76,7 @@ class BulkResult:
     comments: dict[str, str | None] = field(default_factory=dict)
     output_cut: int = 0
     reason: str = ""
+    path: str = "steps"  # template (kimtrain.grading.template) | steps (nbgrader's, in memory)
 
 
 class _Unsupported(Exception):
@@ -439,7 +440,8 @@ def grade_bulk(course: Course, assessment: str, participants: list[str], *, forc
         if _template is not None:
             for status, graded, cut, participant in _pooled(_tier1, participants, jobs):
                 if status == "done":
-                    batch.append((graded, BulkResult(participant, DONE, output_cut=cut)))
+                    batch.append((graded, BulkResult(participant, DONE, output_cut=cut,
+                                                     path="template")))
                     if len(batch) >= BATCH:
                         yield from flush()
                 elif status == "skipped":
