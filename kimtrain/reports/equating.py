@@ -24,9 +24,12 @@ Methods, in this order:
 
 Uncertainty: a bootstrap over participants (pairs kept together; the calibration or
 the linear function is re-estimated in every replicate): for Rasch the estimate ±
-1.96 bootstrap standard deviations over :data:`BOOTSTRAP` replicates (fewer for very
-large cohorts, where the interval is narrow anyway), for the linear methods the 95 %
-percentile interval over 500 replicates.
+1.96 bootstrap standard deviations over :data:`BOOTSTRAP` replicates, for the linear
+methods the 95 % percentile interval over 500 replicates. From
+:data:`ANALYTIC_MIN_PAIRS` pairs on, the Rasch interval is analytic instead: the
+estimate ± 1.96 standard errors by the delta method, from the covariance of the
+calibration's parameters (outer product of each person's gradient, pre and post rows
+of one person summed); ``bootstrap`` is then 0.
 Scores are the share of automatically scored items answered fully right (written tasks
 are left out: a person scores them, knowing the occasion).
 """
@@ -46,6 +49,10 @@ __all__ = ["DESIGNS", "RASCH_MIN_PAIRS", "EquatedGain", "FormMatrix", "ItemCalib
 DESIGNS = ("anchor", "counterbalanced", "same")
 RASCH_MIN_PAIRS = 30
 BOOTSTRAP = 30
+# from this many pairs the Rasch interval is analytic (delta method on the parameters'
+# covariance, irt.parameter_covariance): a bootstrap would get fewer than BOOTSTRAP
+# replicates (each one a full calibration) and the interval is narrow anyway
+ANALYTIC_MIN_PAIRS = 20000 // BOOTSTRAP
 _QUAD = np.linspace(-6, 6, 121)
 
 
@@ -269,6 +276,9 @@ def equate(pre: FormMatrix, post: FormMatrix, link: Link, *, bootstrap: int = BO
             out.items.append(ItemCalibration(item, where, float(fit.difficulty[i]),
                                              float(fit.se[i]), _num(infit[i]), _num(outfit[i]),
                                              int(fit.n[i]), misfit))
+        if n_pairs >= ANALYTIC_MIN_PAIRS:
+            _analytic_interval(out, x, occasion, who, ref, fit)
+            return out
         gains, logits = [], []
         replicates = max(10, min(bootstrap, 20000 // max(n_pairs, 1)))
         out.bootstrap = replicates
@@ -308,6 +318,35 @@ def equate(pre: FormMatrix, post: FormMatrix, link: Link, *, bootstrap: int = BO
     out.bootstrap = len(gains)
     out.ci_low, out.ci_high = _interval(gains)
     return out
+
+
+def _analytic_interval(out: EquatedGain, x: np.ndarray, occasion: np.ndarray,
+                       who: list[str], ref: np.ndarray, fit: RaschFit) -> None:
+    """estimate ± 1.96 delta-method standard errors of the gain (percent and logits)."""
+    from kimtrain.reports.irt import parameter_covariance
+
+    k = fit.difficulty.size
+    cov = parameter_covariance(x, occasion, fit, clusters=who)
+    params = np.concatenate([fit.difficulty, fit.mean[1:], np.log(fit.sd)])
+
+    def gain(v: np.ndarray) -> float:
+        b_ref = v[:k][ref]
+        sd = np.exp(v[k + 1:k + 3])
+        return _expected_pct(float(v[k]), float(sd[1]), b_ref) - \
+            _expected_pct(0.0, float(sd[0]), b_ref)
+
+    grad = np.zeros_like(params)
+    for j in range(params.size):
+        step = np.zeros_like(params)
+        step[j] = 1e-5
+        grad[j] = (gain(params + step) - gain(params - step)) / 2e-5
+    half = 1.959964 * float(np.sqrt(max(grad @ cov @ grad, 0.0)))
+    half_logit = 1.959964 * float(np.sqrt(max(cov[k, k], 0.0)))
+    assert out.gain is not None and out.gain_logit is not None
+    out.ci_low, out.ci_high = out.gain - half, out.gain + half
+    out.logit_ci_low, out.logit_ci_high = out.gain_logit - half_logit, \
+        out.gain_logit + half_logit
+    out.bootstrap = 0
 
 
 def _num(value: float) -> float | None:
