@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-GOAL_SECONDS = 15.0
+GOAL_SECONDS = 10.0
 
 
 def run_child(args: list[str], cwd: Path | None = None) -> tuple[float, float, str, float]:
