@@ -235,7 +235,8 @@ def _timestamp(folder: Path) -> dt.datetime | None:
     text = path.read_text().strip()
     if not text:
         return None
-    return parse_utc(text)  # a bad timestamp raises: nbgrader fails on it
+    stamp: dt.datetime = parse_utc(text)  # a bad timestamp raises: nbgrader fails on it
+    return stamp
 
 
 def _skip(run: _Run, src: Path, dest: Path) -> bool:

@@ -24,8 +24,8 @@ Cell = dict[str, Any]
 
 
 def _meta(cell: Cell) -> dict[str, Any] | None:
-    meta = cell.get("metadata", {})
-    return meta.get("nbgrader")
+    meta: dict[str, Any] | None = cell.get("metadata", {}).get("nbgrader")
+    return meta
 
 
 def is_grade(cell: Cell) -> bool:
@@ -117,6 +117,7 @@ def parse_utc(text: str) -> dt.datetime:
         stamp = dateutil.parser.parse(" ".join([*parts[:2], "TZ"]), tzinfos={"TZ": zone})
     else:
         stamp = dateutil.parser.parse(text)
+    assert isinstance(stamp, dt.datetime)
     if stamp.tzinfo is not None:
         offset = stamp.utcoffset()
         assert offset is not None

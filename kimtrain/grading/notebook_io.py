@@ -54,9 +54,9 @@ def read_notebook(text: str) -> Any:
     except ValueError:
         data = None
     if not _fast_readable(data):
-        return nbformat.reads(text, as_version=4)
-    nb = rejoin_lines(nbformat.from_dict(data))
-    return strip_transient(nb)
+        return nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+    nb = rejoin_lines(nbformat.from_dict(data))  # type: ignore[no-untyped-call]
+    return strip_transient(nb)  # type: ignore[no-untyped-call]
 
 
 _NON_TEXT_SPLIT = {"application/javascript", "image/svg+xml"}

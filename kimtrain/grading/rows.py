@@ -121,7 +121,7 @@ class GradebookCells:
                 bc.c.notebook_id == nb_id, bc.c.type == "SolutionCell").order_by(bc.c.name)
             solution = [tuple(r) for r in db.execute(solution_table)]
             return cls(a_id, due, nb_id, spec, source, typed("grade_cells", "grade"),
-                       typed("task_cells", "task"), solution)  # type: ignore[arg-type]
+                       typed("task_cells", "task"), solution)
 
 
 class RowWriter:
@@ -245,7 +245,8 @@ class RowWriter:
             for name, rows in updates.items():
                 if rows:
                     table = t[name]
-                    values = {k: bindparam(k) for k in rows[0] if k != "b_id"}
+                    values: dict[str, Any] = {k: bindparam(k) for k in rows[0]
+                                              if k != "b_id"}
                     db.execute(update(table).where(table.c.id == bindparam("b_id"))
                                .values(**values), rows)
         self.students |= added

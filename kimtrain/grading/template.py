@@ -130,10 +130,10 @@ def _sanitized(cells: list[dict[str, Any]], gb: GradebookCells) -> list[dict[str
             continue
         if not isinstance(nbmeta, dict) or nbmeta.get("schema_version") != 3:
             raise NoTemplate("nbgrader metadata")
-        grade_id = nbmeta.get("grade_id")
+        grade_id: str | None = nbmeta.get("grade_id")
         if rules.is_grade(cell) or rules.is_solution(cell) or rules.is_locked(cell):
-            if grade_id in seen:
-                raise NoTemplate("duplicate cell")
+            if grade_id is None or grade_id in seen:
+                raise NoTemplate("duplicate cell, or one without a grade id")
             seen.add(grade_id)
         if grade_id is None:
             out.append(cell)
