@@ -12,6 +12,7 @@ hand-ins with nbgrader itself and with these, and compares every row and file.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import glob
 import hashlib
 import os
@@ -125,9 +126,27 @@ def parse_utc(text: str) -> dt.datetime:
     return stamp
 
 
+def _glob_matches(name: str, expr: str) -> bool:
+    """Whether ``glob.glob(os.path.join(folder, expr))`` lists ``folder/name`` (an
+    existing entry), without listing the folder: a pattern without wildcards names one
+    entry; ``*`` and ``?`` never match a leading dot unless the pattern has one."""
+    if not glob.has_magic(expr):
+        return name == expr
+    if name.startswith(".") and not expr.startswith("."):
+        return False
+    return fnmatch.fnmatchcase(name, expr)
+
+
 def _ignored(filename: str, ignore: list[str]) -> bool:
-    dirname = os.path.dirname(filename)
-    return any(filename in glob.glob(os.path.join(dirname, expr)) for expr in ignore)
+    """nbgrader's ``is_ignored`` (``filename in glob.glob(dirname/expr)`` for any expr)."""
+    dirname, name = os.path.split(filename)
+    for expr in ignore:
+        if os.sep in expr or (os.altsep and os.altsep in expr):
+            if filename in glob.glob(os.path.join(dirname, expr)):
+                return True
+        elif _glob_matches(name, expr):
+            return True
+    return False
 
 
 def find_all_files(path: str, exclude: list[str]) -> list[str]:

@@ -125,13 +125,16 @@ def _dump(value: Any, pad: str, out: list[str]) -> None:
         out.append("{\n")
         first = True
         for key in sorted(value):
-            if not isinstance(key, str):
+            if type(key) is not str:
                 raise TypeError("key")
-            if not first:
-                out.append(",\n")
+            item = value[key]
+            head = ("" if first else ",\n") + inner + _encode_str(key) + ": "
             first = False
-            out.append(inner + _encode_str(key) + ": ")
-            _dump(value[key], inner, out)
+            if type(item) is str:  # most values: no call for them
+                out.append(head + _encode_str(item))
+            else:
+                out.append(head)
+                _dump(item, inner, out)
         out.append("\n" + pad + "}")
     elif isinstance(value, (list, tuple)):
         if not value:
@@ -181,6 +184,8 @@ def _indented(value: Any, level: int) -> str:
 
 def _cell_text(cell: dict[str, Any]) -> str:
     split = _split_cell(cell)
+    if split.get("outputs"):  # a run code cell: new in every notebook, nothing to reuse
+        return _indented(split, 2)
     try:
         key = json.dumps(split, sort_keys=True, ensure_ascii=False)
     except TypeError:  # bytes in an output: only the nbformat encoder takes them
