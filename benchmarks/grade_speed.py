@@ -141,6 +141,31 @@ def grade_rows(course) -> int:
                                 ).fetchone()[0])
 
 
+def compare(tmp_path: Path, n: int, items: int, *, profiled: bool) -> bool:
+    """nbgrader autograde against kimtrain grade on copies of one course, as commands."""
+    from kimtrain.course import open_course
+
+    print(f"Building a course: {n} participants x {items} items…", flush=True)
+    base = make_course(tmp_path / "a", n, items)
+    for copy in ("b", "d"):
+        shutil.copytree(base.root, tmp_path / copy)
+    nb = run([sys.executable, "-m", "nbgrader", "autograde", NAME], base.root)
+    kt = run([sys.executable, "-m", "kimtrain", "grade", NAME, "--quiet"], tmp_path / "b")
+    a, b = (scores(open_course(tmp_path / x)) for x in "ab")
+    agree = a == b and len(a) == n * items
+    print(f"\nparticipants x items          {n} x {items}   (both as commands, fresh "
+          f"processes; CPU includes child processes; load {os.getloadavg()[0]:.1f})")
+    print("                                 wall s    CPU s   peak MiB")
+    print(f"nbgrader autograde (1 batch)  {nb[0]:9.2f} {nb[1]:8.2f} {nb[2]:9.0f}")
+    print(f"kimtrain grade                {kt[0]:9.2f} {kt[1]:8.2f} {kt[2]:9.0f}")
+    print(f"ratio nbgrader/kimtrain       {nb[0] / kt[0]:8.1f}x {nb[1] / kt[1]:7.1f}x")
+    print(f"per-cell scores agree         {'yes' if agree else 'NO'} ({len(a)} cells)",
+          flush=True)
+    if profiled:
+        profile(tmp_path / "d")
+    return agree
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=40)
@@ -148,43 +173,31 @@ def main() -> int:
     parser.add_argument("--scale", default="500,2000,5000",
                         help="cohort sizes for kimtrain grade alone (empty: none)")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--scale-only", action="store_true",
+                        help="only the --scale sizes, without the nbgrader comparison")
     args = parser.parse_args()
-    from kimtrain.course import open_course
 
     n, items = args.participants, args.items
+    agree = True
     with tempfile.TemporaryDirectory(prefix="kimtrain-bench-") as tmp:
         tmp_path = Path(tmp)
-        print(f"Building a course: {n} participants x {items} items…", flush=True)
-        base = make_course(tmp_path / "a", n, items)
-        for copy in ("b", "d"):
-            shutil.copytree(base.root, tmp_path / copy)
-        nb = run([sys.executable, "-m", "nbgrader", "autograde", NAME], base.root)
-        kt = run([sys.executable, "-m", "kimtrain", "grade", NAME, "--quiet"], tmp_path / "b")
-        a, b = (scores(open_course(tmp_path / x)) for x in "ab")
-        agree = a == b and len(a) == n * items
-        print(f"\nparticipants x items          {n} x {items}   (both as commands, fresh "
-              "processes; CPU includes child processes)")
-        print("                                 wall s    CPU s   peak MiB")
-        print(f"nbgrader autograde (1 batch)  {nb[0]:9.2f} {nb[1]:8.2f} {nb[2]:9.0f}")
-        print(f"kimtrain grade                {kt[0]:9.2f} {kt[1]:8.2f} {kt[2]:9.0f}")
-        print(f"ratio nbgrader/kimtrain       {nb[0] / kt[0]:8.1f}x {nb[1] / kt[1]:7.1f}x")
-        print(f"per-cell scores agree         {'yes' if agree else 'NO'} ({len(a)} cells)",
-              flush=True)
-        if not args.no_profile:
-            profile(tmp_path / "d")
+        if not args.scale_only:
+            agree = compare(tmp_path, n, items, profiled=not args.no_profile)
         sizes = [int(x) for x in args.scale.split(",") if x.strip()]
         if sizes:
             print("\nkimtrain grade at scale (command, SQLite, fresh gradebook)")
-            print("participants   wall s    CPU s   ms/participant (wall)   peak MiB   rows ok")
+            print("participants   wall s    CPU s   ms/participant (wall)   peak MiB   rows ok"
+                  "   load")
         for size in sizes:
             root = tmp_path / f"n{size}"
             course = make_course(root, size, items)
+            load = os.getloadavg()[0]
             wall, cpu, peak = run([sys.executable, "-m", "kimtrain", "grade", NAME, "--quiet"],
                                   root)
             ok = grade_rows(course) == size * items
             agree = agree and ok
             print(f"{size:12d} {wall:8.2f} {cpu:8.2f} {1000 * wall / size:16.2f} "
-                  f"{peak:17.0f}   {'yes' if ok else 'NO'}", flush=True)
+                  f"{peak:17.0f}   {'yes' if ok else 'NO':7} {load:6.1f}", flush=True)
             shutil.rmtree(root)
         return 0 if agree else 1
 
