@@ -156,3 +156,36 @@ def test_unlinked_pairs_get_no_gain():
     assert not declared.linked and declared.reason == "measure.reason.no_common"
     order_missing = equate(a, b, Link("counterbalanced"))
     assert order_missing.reason == "measure.reason.no_order"
+
+
+def test_parameter_covariance_matches_the_item_information():
+    """Without clusters, the outer-product covariance gives the item standard errors
+    the expected information gives (two estimates of one quantity)."""
+    from kimtrain.reports.irt import parameter_covariance
+
+    rng = np.random.default_rng(11)
+    b = np.linspace(-2, 2, 15)
+    theta = rng.normal(0, 1, 3000)
+    x = (rng.random((3000, 15)) < 1 / (1 + np.exp(-(theta[:, None] - b)))).astype(float)
+    fit = rasch_mml(x)
+    se = np.sqrt(np.diag(parameter_covariance(x, None, fit)))[:15]
+    assert se == pytest.approx(fit.se, rel=0.15)
+
+
+def test_large_cohort_gets_an_analytic_interval_as_wide_as_the_bootstrap(monkeypatch):
+    """From ANALYTIC_MIN_PAIRS pairs on, the Rasch interval is the delta method's on a
+    cluster-robust covariance (no bootstrap replicates); it covers the truth and is as
+    wide as the bootstrap's on the same cohort."""
+    import kimtrain.reports.equating as equating
+
+    a, b, link, truth, _ = cohort("anchor", equating.ANALYTIC_MIN_PAIRS + 100, 0.6,
+                                  harder=0.8, seed=31)
+    analytic = equate(a, b, link)
+    assert analytic.method == "rasch" and analytic.bootstrap == 0
+    assert analytic.ci_low <= truth <= analytic.ci_high
+    assert analytic.logit_ci_low <= 0.6 <= analytic.logit_ci_high
+    monkeypatch.setattr(equating, "ANALYTIC_MIN_PAIRS", 10**9)
+    booted = equate(a, b, link, bootstrap=30)
+    assert booted.bootstrap >= 10 and booted.gain == pytest.approx(analytic.gain)
+    ratio = (analytic.ci_high - analytic.ci_low) / (booted.ci_high - booted.ci_low)
+    assert 0.6 < ratio < 1.6, ratio

@@ -33,6 +33,19 @@ Classes and what "parity" means for each (:data:`CORPUS`):
   ``FillWrittenAnswers`` step raises ``StoreError``) and an invalid notebook
   (``NotJSONError``). kimtrain writes nothing for that participant: no rows, no files.
 
+* ``absent`` — no notebook in the hand-in at all: nbgrader matches nothing ("No
+  notebooks were matched") and writes nothing; kimtrain refuses it and writes nothing.
+
+The ``same`` class also holds: a hand-in without ``timestamp.txt``; the participant's
+own extra files and folders (copied), an ignored checkpoint folder (not copied) and an
+edited course file (``source/``'s copy wins); an answer sheet saved under another name
+(graded blank both ways); a late hand-in within an extension granted before grading (no
+penalty; the submission existed already, so its rows are updated, not inserted); and a
+regrade of a newer hand-in after a trainer gave a manual score and extra credit (kept,
+marked for review, the late penalty taken on the new total). The ``refused`` class also
+holds an empty notebook file, JSON that is no notebook and a notebook saved under
+another name (nbgrader leaves a submission of NULL grades each time).
+
 Volatile fields normalised in notebooks: ``metadata.kimtrain`` (kimtrain's own note of
 how the notebook was graded) and each cell's ``metadata.execution`` (nbclient's
 timestamps, written only when a kernel ran); every output, execution count, cell source,
@@ -51,7 +64,7 @@ from pathlib import Path
 
 import pytest
 
-from kimtrain.course.grade import GRADED, NOT_GRADED, grade_cohort
+from kimtrain.course.grade import GRADED, NOT_GRADED, UNCHANGED, grade_cohort
 
 from .cohort import (
     NAME,
@@ -70,7 +83,7 @@ DUE = "2026-05-01 10:00:00.000000 UTC"
 ON_TIME = "2026-05-01 09:00:00.000000 UTC"
 LATE = "2026-05-01 11:30:00.000000 UTC"
 
-SAME, REPAIRED, REFUSED = "same", "repaired", "refused"
+SAME, REPAIRED, REFUSED, ABSENT = "same", "repaired", "refused", "absent"
 # participant -> (class, twin for repaired cases, nbgrader's failure message)
 CORPUS: dict[str, tuple[str, str, str]] = {
     "C-RIGHT": (SAME, "", ""),
@@ -87,9 +100,20 @@ CORPUS: dict[str, tuple[str, str, str]] = {
     "C-DELETED": (REPAIRED, "C-RIGHT", "in add_missing_grade_cells"),
     "C-DUP": (REPAIRED, "C-RIGHT", "exists multiple times"),
     "C-DELSOAL": (REPAIRED, "C-RIGHT", ""),
+    "C-NOSTAMP": (SAME, "", ""),
+    "C-EXTRA": (SAME, "", ""),
+    "C-SHEETNAME": (SAME, "", ""),
+    "C-EXTENDED": (SAME, "", ""),
+    "C-REGRADE": (SAME, "", ""),
     "C-SHEETBAD": (REFUSED, "", "StoreError"),
     "C-INVALID": (REFUSED, "", "NotJSONError"),
+    "C-EMPTYNB": (REFUSED, "", "does not appear to be JSON"),
+    "C-NOTNB": (REFUSED, "", "missing a key"),
+    "C-NBNAME": (REFUSED, "", "No notebooks found"),
+    "C-MISSING": (ABSENT, "", "No notebooks were matched"),
 }
+# manual scores a trainer gave between the first grading and a regrade (both ways)
+MANUAL = {"C-REGRADE": ("nilai_AMAN-OTP-01", 0.5, 0.25)}
 PARTIAL = {"AMAN-NIK-01": ["A", "B"], "MEDIA-BANSOS-01": ["A", "B", "E"]}
 
 
@@ -147,6 +171,30 @@ def _make_corpus(course, items) -> None:
         at = cell_index(nb, "nilai_AMAN-OTP-01")
         nb["cells"].insert(at + 1, json.loads(json.dumps(nb["cells"][at])))
     edit("C-DUP", all_right, duplicate)
+    (edit("C-NOSTAMP", all_right, None) / "timestamp.txt").unlink()
+
+    def extra(nb, folder):  # the participant's own files, and a course file edited
+        (folder / "catatan.txt").write_text("catatan peserta (contoh)\n", encoding="utf-8")
+        (folder / "data").mkdir()
+        (folder / "data" / "tabel.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+        (folder / ".ipynb_checkpoints").mkdir()
+        (folder / ".ipynb_checkpoints" / f"{NAME}-checkpoint.ipynb").write_text(
+            "{}", encoding="utf-8")
+        (folder / "kimtrain_soal.json").write_text("{}", encoding="utf-8")
+    edit("C-EXTRA", all_right, extra)
+    folder = edit("C-SHEETNAME", all_right, None)  # sheet saved under another name
+    sheet = folder / f"jawaban__{NAME}__C-SHEETNAME.json"
+    sheet.rename(folder / f"jawaban__{NAME}__C-SHEETNAME (1).json")
+    edit("C-EXTENDED", all_right, None, stamp=LATE)  # late, but given an extension
+    edit("C-REGRADE", {i: PARTIAL.get(i, right(item)) for i, item in items.items()}, None)
+    folder = submit_by_hand(course, "C-EMPTYNB", all_right)
+    (folder / f"{NAME}.ipynb").write_text("", encoding="utf-8")
+    folder = submit_by_hand(course, "C-NOTNB", all_right)
+    (folder / f"{NAME}.ipynb").write_text('{"jawaban": "A"}', encoding="utf-8")
+    folder = submit_by_hand(course, "C-NBNAME", all_right)
+    (folder / f"{NAME}.ipynb").rename(folder / f"{NAME} (1).ipynb")
+    folder = submit_by_hand(course, "C-MISSING", all_right)
+    (folder / f"{NAME}.ipynb").unlink()
     folder = submit_by_hand(course, "C-SHEETBAD", all_right)
     (folder / f"jawaban__{NAME}__C-SHEETBAD.json").write_text('{"jawaban": ', encoding="utf-8")
     folder = submit_by_hand(course, "C-INVALID", all_right)
@@ -167,6 +215,9 @@ def corpus(tmp_path_factory):
         fh.write('\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
     with Gradebook(course.db_url, course.course_id) as gb:
         gb.update_or_create_assignment(NAME, duedate=DUE)
+        gb.update_or_create_student("C-EXTENDED")
+        gb.add_submission(NAME, "C-EXTENDED")  # the extension needs the submission
+        gb.grant_extension(NAME, "C-EXTENDED", hours=2)
     _make_corpus(course, items)
     shutil.copytree(course.root, root / "nbgrader")  # same corpus, before any grading
     plain = open_course(root / "nbgrader")
@@ -180,7 +231,21 @@ def corpus(tmp_path_factory):
         except NbgraderError as exc:
             failures[pid] = exc.log
     summary = grade_cohort(course, NAME)
+    # a trainer's manual scores, then a regrade of those participants, both ways
+    for graded in (plain, course):
+        with Gradebook(graded.db_url, graded.course_id) as gb:
+            for pid, (cell, manual, extra) in MANUAL.items():
+                grade = gb.find_grade(cell, NAME, NAME, pid)
+                grade.manual_score, grade.extra_credit = manual, extra
+                gb.db.commit()
+    for pid in MANUAL:
+        (plain.folder("submitted", pid, NAME) / "timestamp.txt").write_text(LATE)
+        (course.folder("submitted", pid, NAME) / "timestamp.txt").write_text(LATE)
+        nbgrader.autograde(NAME, pid, force=False)  # newer hand-in: graded again
+    again = grade_cohort(course, NAME)  # not forced: only the newer hand-in is graded
+    unchanged = {o.participant for o in again.outcomes if o.status == UNCHANGED}
     return {"kimtrain": course, "nbgrader": plain, "failures": failures,
+            "unchanged": unchanged,
             "outcomes": {o.participant: o for o in summary.outcomes}}
 
 
@@ -256,8 +321,21 @@ def test_corpus_covers_every_class(corpus):
     assert "edited_locked_cells" in kinds["C-LOCKED"] and "tampered_tests" in kinds["C-TAMPER"]
     assert "sheet_unreadable" in kinds["C-SHEETBAD"]
     assert "invalid_notebook" in kinds["C-INVALID"]
+    assert "missing_notebook" in kinds["C-MISSING"] and "missing_notebook" in kinds["C-NBNAME"]
+    assert "empty_file" in kinds["C-EMPTYNB"] and "invalid_notebook" in kinds["C-NOTNB"]
+    assert "no_answers" in kinds["C-SHEETNAME"]
     assert corpus["outcomes"]["C-CODE"].mode == "kernel"
-    assert corpus["outcomes"]["C-RIGHT"].mode == "kernelfree"
+    assert corpus["outcomes"]["C-CODE"].via == "nbgrader"  # code of its own: a kernel
+    for pid, (kind, _, _) in CORPUS.items():  # every other notebook: graded in bulk
+        if kind in (SAME, REPAIRED) and pid != "C-CODE":
+            assert corpus["outcomes"][pid].via in ("template", "steps"), pid
+            assert corpus["outcomes"][pid].mode == "kernelfree", pid
+    # hand-ins that are the release byte for byte: from the template (no nbgrader);
+    # any edited notebook: nbgrader's own steps, in memory
+    for pid in ("C-RIGHT", "C-WRONG", "C-BLANK", "C-WRITTEN", "C-LATE", "C-NOSTAMP"):
+        assert corpus["outcomes"][pid].via == "template", pid
+    for pid in ("C-LOCKED", "C-TAMPER", "C-DUP", "C-DELETED", "C-MDCHANGE"):
+        assert corpus["outcomes"][pid].via == "steps", pid
     # beyond parity: the protections themselves held (both ways agree, see below)
     grades = {r[1]: r for r in _rows(corpus["kimtrain"], _GRADES, "C-TAMPER")}
     assert grades["nilai_AMAN-APK-01"][2] in (0.0, 1.0)  # not 100, key from the gradebook
@@ -311,6 +389,7 @@ def test_refused_and_nothing_written(corpus, pid):
     # plain nbgrader: a submission row that formgrader lists as 0 points
     shown = _formgrader(corpus["nbgrader"], pid)
     assert shown and all(d["score"] == 0 for d in shown)
+    assert all(r[3] is None for r in _rows(corpus["nbgrader"], _GRADES, pid))
     _, _, error = CORPUS[pid]
     if error:
         assert error in corpus["failures"].get(pid, "")
@@ -321,4 +400,29 @@ def test_late_penalty_applied_both_ways(corpus):
     for course in (corpus["kimtrain"], corpus["nbgrader"]):
         (late,) = _rows(course, _NOTEBOOKS, "C-LATE")
         (on_time,) = _rows(course, _NOTEBOOKS, "C-RIGHT")
+        (extended,) = _rows(course, _NOTEBOOKS, "C-EXTENDED")
         assert late[2] and late[2] > 0 and not on_time[2]
+        assert extended[4] and not extended[2]  # late, within its extension: no penalty
+
+
+@pytest.mark.parametrize("pid", [p for p, (kind, _, _) in CORPUS.items() if kind == ABSENT])
+def test_absent_written_by_neither(corpus, pid):
+    """No notebook at all: nbgrader matches nothing and writes nothing; nor does kimtrain."""
+    assert corpus["outcomes"][pid].status == NOT_GRADED
+    assert CORPUS[pid][2] in corpus["failures"].get(pid, "")
+    empty = {"grades": [], "comments": [], "notebooks": [], "formgrader": []}
+    for course in (corpus["kimtrain"], corpus["nbgrader"]):
+        assert _gradebook(course, pid) == empty
+        assert not course.folder("autograded", pid, NAME).exists()
+
+
+def test_regrade_keeps_manual_scores_and_skips_the_unchanged(corpus):
+    """A second ``kimtrain grade`` (not forced) grades only the newer hand-in, as
+    nbgrader's own rule says, and keeps the trainer's manual score and extra credit."""
+    graded = {p for p, (kind, _, _) in CORPUS.items() if kind in (SAME, REPAIRED)}
+    assert corpus["unchanged"] == graded - set(MANUAL)
+    for pid, (cell, manual, extra) in MANUAL.items():
+        rows = {r[1]: r for r in _rows(corpus["kimtrain"], _GRADES, pid)}
+        assert rows[cell][3:5] == (manual, extra) and rows[cell][5]  # needs manual review
+        (notebook_row,) = _rows(corpus["kimtrain"], _NOTEBOOKS, pid)
+        assert notebook_row[2] and notebook_row[2] > 0  # late now: penalty on the new total

@@ -199,7 +199,7 @@ def import_course(course: Course, archive: Path) -> ImportResult:
 
 def _ensure_generated(course: Course, form: str) -> None:
     """The form in the central gradebook (nbgrader's generate) when it is not there."""
-    released = course.folder("release", form) / f"{form}.ipynb"
+    released = course.release_dir(form) / f"{form}.ipynb"
     if released.is_file():
         return
     from kimtrain.course.nbgrader_api import Nbgrader

@@ -61,6 +61,7 @@ class ParticipantOutcome:
     score: float | None = None
     max_points: float | None = None
     pending: int = 0  # items waiting for manual grading
+    via: str = ""  # template | steps (graded in bulk, kimtrain.grading.bulk) | nbgrader
 
     @property
     def flagged(self) -> bool:
@@ -69,7 +70,8 @@ class ParticipantOutcome:
     def to_dict(self) -> dict[str, Any]:
         return {"participant": self.participant, "status": self.status,
                 "flags": [f.to_dict() for f in self.flags], "mode": self.mode,
-                "score": self.score, "max_points": self.max_points, "pending": self.pending}
+                "score": self.score, "max_points": self.max_points, "pending": self.pending,
+                "via": self.via}
 
 
 @dataclass
@@ -190,6 +192,8 @@ def _in_worker(task: tuple[str, str, bool]) -> tuple[str, str | None, str]:
 def _run(course: Course, assessment: str, participants: list[str], force: bool,
          jobs: int) -> Iterator[tuple[str, str | None, str]]:
     """nbgrader's autograde for each participant, as results come in."""
+    if not participants:
+        return
     from kimtrain.course.nbgrader_api import Nbgrader
     from kimtrain.grading.pipeline import configure
 
@@ -231,7 +235,8 @@ def _grade_cohort(course: Course, assessment: str, *, force: bool = False,
                   progress: Progress | None = None, jobs: int | None = None) -> GradeSummary:
     from kimtrain.course.backup import backup_gradebook
     from kimtrain.course.gradebook import participant_scores
-    from kimtrain.grading.screen import FAILED, Flag, after_grading, reference_cells
+    from kimtrain.grading.runner import MODE_KERNELFREE
+    from kimtrain.grading.screen import FAILED, OUTPUT_CUT, Flag, after_grading, reference_cells
     from kimtrain.grading.screen import screen_submission as screen
 
     start = time.perf_counter()
@@ -239,6 +244,7 @@ def _grade_cohort(course: Course, assessment: str, *, force: bool = False,
     if not released.is_file():
         raise CourseError("grade.not_generated", assessment=assessment)
     reference = reference_cells(released)
+    release = released.read_bytes()
     backup = backup_gradebook(course, reason="grade")
     submitted, missing = _participants(course, assessment)
     outcomes: dict[str, ParticipantOutcome] = {}
@@ -246,7 +252,7 @@ def _grade_cohort(course: Course, assessment: str, *, force: bool = False,
     done = 0
     for participant in submitted:
         folder = course.submitted_dir(participant, assessment)
-        flags = screen(folder, assessment, participant, reference)
+        flags = screen(folder, assessment, participant, reference, release)
         outcomes[participant] = ParticipantOutcome(participant, GRADED, flags)
         if any(f.fatal for f in flags):
             outcomes[participant].status = NOT_GRADED
@@ -255,14 +261,37 @@ def _grade_cohort(course: Course, assessment: str, *, force: bool = False,
                 progress(done, len(submitted), participant)
         else:
             ready.append(participant)
-    unchanged = set() if force else {p for p in ready
-                                     if _already_graded(course, p, assessment)}
+    jobs = default_jobs() if jobs is None else jobs
+    kernel: list[str] = []
     from kimtrain.course.tables import Recorder
+    from kimtrain.grading.bulk import DONE, SKIPPED, grade_bulk
 
-    recorder = Recorder(course, assessment)
-    results = _run(course, assessment, ready, force, default_jobs() if jobs is None else jobs)
-    for participant, log, reason in results:
+    recorder = Recorder(course, assessment)  # chosen options into kimtrain's tables
+    for result in grade_bulk(course, assessment, ready, force=force, jobs=usable_jobs(jobs)):
+        if result.status not in (DONE, SKIPPED):
+            kernel.append(result.participant)  # code of its own, or unknown: nbgrader
+            continue
+        outcome = outcomes[result.participant]
+        outcome.via = result.path
+        graded = course.autograded_dir(result.participant, assessment) / f"{assessment}.ipynb"
+        if result.status == SKIPPED:
+            outcome.status = UNCHANGED
+            outcome.mode, after = after_grading(graded)
+            outcome.flags.extend(after)
+        else:
+            outcome.mode = MODE_KERNELFREE
+            if result.output_cut:
+                outcome.flags.append(Flag(OUTPUT_CUT, str(result.output_cut)))
+        recorder.add(result.participant, graded)
+        done += 1
+        if progress is not None:
+            progress(done, len(submitted), result.participant)
+    # nbgrader's own timestamp rule decides "unchanged" for the kernel path
+    unchanged = set() if force else {p for p in kernel
+                                     if _already_graded(course, p, assessment)}
+    for participant, log, reason in _run(course, assessment, kernel, force, jobs):
         outcome = outcomes[participant]
+        outcome.via = "nbgrader"
         if log is None:
             outcome.status = NOT_GRADED
             outcome.flags.append(Flag(FAILED, reason))
@@ -285,7 +314,7 @@ def _grade_cohort(course: Course, assessment: str, *, force: bool = False,
     from kimtrain.handin import load_refusals
 
     refusals = load_refusals(course.root, assessment)
-    result = list(outcomes.values())
-    result += [ParticipantOutcome(p, REFUSED, [Flag("refused", refusals[p].render())])
+    everyone = list(outcomes.values())
+    everyone += [ParticipantOutcome(p, REFUSED, [Flag("refused", refusals[p].render())])
                if p in refusals else ParticipantOutcome(p, NOT_SUBMITTED) for p in missing]
-    return GradeSummary(assessment, result, backup, time.perf_counter() - start)
+    return GradeSummary(assessment, everyone, backup, time.perf_counter() - start)

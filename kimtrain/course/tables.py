@@ -149,7 +149,7 @@ def _store_form(conn: Any, course: Course, assessment: str) -> None:
     from kimtrain.assessment.manifest import load_manifest
 
     try:
-        manifest = load_manifest(course.folder("source", assessment), assessment)
+        manifest = load_manifest(course.source_dir(assessment), assessment)
     except Exception:  # no source here (an imported course): keep what is stored
         return
     conn.execute(text("DELETE FROM kimtrain_form WHERE assessment = :a"), {"a": assessment})

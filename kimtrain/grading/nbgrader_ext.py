@@ -17,13 +17,9 @@ from typing import Any
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from kimtrain.answers.store import FileAnswerStore, participant_id
-from kimtrain.errors import KimtrainError
-from kimtrain.gradeids import ANSWER_PREFIX
-from kimtrain.grading.inert import inert_markdown
+from kimtrain.grading.written import ANSWER_PREFIX, written_answers
 
-__all__ = ["FillWrittenAnswers"]
-
+__all__ = ["ANSWER_PREFIX", "FillWrittenAnswers"]
 
 
 class FillWrittenAnswers(NbGraderPreprocessor):
@@ -33,22 +29,9 @@ class FillWrittenAnswers(NbGraderPreprocessor):
                    ) -> tuple[NotebookNode, dict[str, Any]]:
         info = resources.get("nbgrader", {})
         folder = Path(resources.get("metadata", {}).get("path") or ".")
-        try:
-            participant = participant_id(info.get("student", ""))
-        except KimtrainError:
-            return nb, resources
-        store = FileAnswerStore(folder)
-        assessment = info.get("assignment", "")
-        if not store.path(assessment, participant).exists():
-            return nb, resources
-        sheet = store.load(assessment, participant)
-        for cell in nb.cells:
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            grade_id = meta.get("grade_id", "")
-            if (cell.cell_type == "markdown" and meta.get("solution") and meta.get("grade")
-                    and grade_id.startswith(ANSWER_PREFIX)):
-                text = sheet.value(grade_id[len(ANSWER_PREFIX):])
-                if isinstance(text, str) and text.strip():
-                    cell.source = inert_markdown(text.strip())
-                    self.log.info("kimtrain: written answer %s filled in", grade_id)
+        for index, source in written_answers(nb.cells, folder, info.get("assignment", ""),
+                                             info.get("student", "")):
+            nb.cells[index].source = source
+            self.log.info("kimtrain: written answer %s filled in",
+                          nb.cells[index].metadata.nbgrader.grade_id)
         return nb, resources

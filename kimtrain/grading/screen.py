@@ -99,11 +99,23 @@ def _load(path: Path) -> tuple[dict[str, Any] | None, Flag | None]:
 
 
 def screen_submission(folder: Path, assessment: str, participant: str,
-                      reference: dict[str, ReferenceCell]) -> list[Flag]:
-    """What is wrong with ``submitted/<participant>/<assessment>/`` (empty: nothing)."""
-    nb, problem = _load(folder / f"{assessment}.ipynb")
-    if problem is not None:
-        return [problem]
+                      reference: dict[str, ReferenceCell], release: bytes | None = None
+                      ) -> list[Flag]:
+    """What is wrong with ``submitted/<participant>/<assessment>/`` (empty: nothing).
+    A notebook that is ``release`` (the released notebook's bytes) byte for byte is
+    valid and has every cell as released: only its answer sheet is looked at."""
+    path = folder / f"{assessment}.ipynb"
+    pristine = False
+    if release is not None:
+        try:
+            pristine = path.read_bytes() == release
+        except OSError:
+            pristine = False
+    nb: dict[str, Any] | None = {"cells": []}
+    if not pristine:
+        nb, problem = _load(path)
+        if problem is not None:
+            return [problem]
     assert nb is not None
     flags: list[Flag] = []
     sheet_path = folder / sheet_filename(assessment, participant)
@@ -136,7 +148,7 @@ def screen_submission(folder: Path, assessment: str, participant: str,
             tampered.append(grade_id)
         elif changed:
             edited.append(grade_id)
-    missing = [g for g in reference if g not in counts]
+    missing = [] if pristine else [g for g in reference if g not in counts]
     duplicated = [g for g, n in counts.items() if n > 1]
     for kind, ids in ((DELETED, missing), (DUPLICATED, duplicated), (EDITED, edited),
                       (TAMPERED, tampered)):

@@ -35,12 +35,12 @@ def place_for_release(course: Course, assessment: str, pages: list[Path]) -> lis
         if not found:
             continue
         participant = found.group("id")
-        handed_in = course.folder("autograded", participant, assessment)
+        handed_in = course.autograded_dir(participant, assessment)
         if not (handed_in / SECRET).is_file():
-            handed_in = course.folder("submitted", participant, assessment)
+            handed_in = course.submitted_dir(participant, assessment)
         if not (handed_in / SECRET).is_file():
             continue  # not an exchange hand-in: nothing for fetch_feedback to match
-        target = course.folder("feedback", participant, assessment)
+        target = course.feedback_dir(participant, assessment)
         target.mkdir(parents=True, exist_ok=True)
         for name in (SECRET, TIMESTAMP):
             shutil.copy2(handed_in / name, target / name)

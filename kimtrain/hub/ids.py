@@ -64,7 +64,7 @@ def canonical_submissions(course: Course, assessment: str) -> list[tuple[str, st
         if moment is not None:
             # NewerHandIn: the code's folder already holds this hand-in or a newer one
             with contextlib.suppress(NewerHandIn):
-                install(course.folder("submitted", target_code, assessment), files, moment)
+                install(course.submitted_dir(target_code, assessment), files, moment)
         remove_tree_quietly(folder)
         if not any(folder.parent.iterdir()):
             folder.parent.rmdir()

@@ -24,9 +24,12 @@ Methods, in this order:
 
 Uncertainty: a bootstrap over participants (pairs kept together; the calibration or
 the linear function is re-estimated in every replicate): for Rasch the estimate ±
-1.96 bootstrap standard deviations over :data:`BOOTSTRAP` replicates (fewer for very
-large cohorts, where the interval is narrow anyway), for the linear methods the 95 %
-percentile interval over 500 replicates.
+1.96 bootstrap standard deviations over :data:`BOOTSTRAP` replicates, for the linear
+methods the 95 % percentile interval over 500 replicates. From
+:data:`ANALYTIC_MIN_PAIRS` pairs on, the Rasch interval is analytic instead: the
+estimate ± 1.96 standard errors by the delta method, from the covariance of the
+calibration's parameters (outer product of each person's gradient, pre and post rows
+of one person summed); ``bootstrap`` is then 0.
 Scores are the share of automatically scored items answered fully right (written tasks
 are left out: a person scores them, knowing the occasion).
 """
@@ -46,6 +49,10 @@ __all__ = ["DESIGNS", "RASCH_MIN_PAIRS", "EquatedGain", "FormMatrix", "ItemCalib
 DESIGNS = ("anchor", "counterbalanced", "same")
 RASCH_MIN_PAIRS = 30
 BOOTSTRAP = 30
+# from this many pairs the Rasch interval is analytic (delta method on the parameters'
+# covariance, irt.parameter_covariance): a bootstrap would get fewer than BOOTSTRAP
+# replicates (each one a full calibration) and the interval is narrow anyway
+ANALYTIC_MIN_PAIRS = 20000 // BOOTSTRAP
 _QUAD = np.linspace(-6, 6, 121)
 
 
@@ -118,7 +125,7 @@ class EquatedGain:
         return out
 
 
-def _occasions(pre: FormMatrix, post: FormMatrix, link: Link):
+def _occasions(pre: FormMatrix, post: FormMatrix, link: Link) -> Any:
     """Rows per (person, occasion) over the union of items, with the occasion (0 pre,
     1 post) and which form each row took (0 = the pre-named form A, 1 = form B)."""
     items = list(dict.fromkeys([*pre.items, *post.items]))
@@ -165,7 +172,8 @@ def _expected_pct(mean: float, sd: float, b_ref: np.ndarray) -> float:
     return float(100 * (w / w.sum()) @ tcc(_QUAD, b_ref))
 
 
-def _rasch(x, occasion, ref, start: RaschFit | None = None, tol: float = 1e-6):
+def _rasch(x: np.ndarray, occasion: np.ndarray, ref: np.ndarray,
+           start: RaschFit | None = None, tol: float = 1e-6) -> tuple[RaschFit, float, float]:
     fit = rasch_mml(x, occasion, start=start, tol=tol, em_steps=0 if start else 10)
     b_ref = fit.difficulty[ref]
     pre = _expected_pct(0.0, fit.sd[0], b_ref)
@@ -173,7 +181,9 @@ def _rasch(x, occasion, ref, start: RaschFit | None = None, tol: float = 1e-6):
     return fit, pre, post
 
 
-def _linear(design: str, x, occasion, form, ref_cols, common_cols, first, second):
+def _linear(design: str, x: np.ndarray, occasion: np.ndarray, form: np.ndarray,
+            ref_cols: np.ndarray, common_cols: np.ndarray, first: np.ndarray,
+            second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A function mapping the post-form percent onto the pre-form percent scale, and
     the two percent score vectors of the pairs."""
     a_cols = ref_cols
@@ -182,14 +192,14 @@ def _linear(design: str, x, occasion, form, ref_cols, common_cols, first, second
     score_b = _share(x[:, b_cols])
     on_a = form == 0
     if design == "same":
-        def convert(y):
+        def convert(y: np.ndarray) -> np.ndarray:
             return y
     elif design == "counterbalanced":
         xa, yb = score_a[on_a], score_b[~on_a]
         slope = xa.std(ddof=1) / yb.std(ddof=1) if yb.std(ddof=1) > 0 else 1.0
         mu_x, mu_y = xa.mean(), yb.mean()
 
-        def convert(y):
+        def convert(y: np.ndarray) -> np.ndarray:
             return slope * (y - mu_y) + mu_x
     else:  # Tucker, anchor V internal to both forms
         v = _share(x[:, common_cols])
@@ -206,7 +216,7 @@ def _linear(design: str, x, occasion, form, ref_cols, common_cols, first, second
         var_y = y2.var(ddof=1) + w1 * gamma2**2 * dv + w1 * w2 * gamma2**2 * dm**2
         slope = np.sqrt(var_x / var_y) if var_y > 0 and var_x > 0 else 1.0
 
-        def convert(y):
+        def convert(y: np.ndarray) -> np.ndarray:
             return slope * (y - mu_y) + mu_x
     pre = np.where(on_a[first], score_a[first], convert(score_b[first]))
     post = np.where(on_a[second], score_a[second], convert(score_b[second]))
@@ -269,7 +279,11 @@ def equate(pre: FormMatrix, post: FormMatrix, link: Link, *, bootstrap: int = BO
             out.items.append(ItemCalibration(item, where, float(fit.difficulty[i]),
                                              float(fit.se[i]), _num(infit[i]), _num(outfit[i]),
                                              int(fit.n[i]), misfit))
-        gains, logits = [], []
+        if n_pairs >= ANALYTIC_MIN_PAIRS:
+            _analytic_interval(out, x, occasion, who, ref, fit)
+            return out
+        gains: list[float] = []
+        logits: list[float] = []
         replicates = max(10, min(bootstrap, 20000 // max(n_pairs, 1)))
         out.bootstrap = replicates
         for _ in range(replicates):
@@ -290,24 +304,55 @@ def equate(pre: FormMatrix, post: FormMatrix, link: Link, *, bootstrap: int = BO
     gains = []
     for _ in range(max(bootstrap, 500)):
         pick = [persons[j] for j in rng.integers(0, len(persons), len(persons))]
-        rows, f_idx, s_idx = [], [], []
+        picked: list[int] = []
+        f_idx: list[int] = []
+        s_idx: list[int] = []
         for p in pick:
             mine = by_person[p]
             occ = list(occasion[mine])
             if sorted(occ) == [0, 1]:
-                f_idx.append(len(rows) + occ.index(0))
-                s_idx.append(len(rows) + occ.index(1))
-            rows.extend(mine)
+                f_idx.append(len(picked) + occ.index(0))
+                s_idx.append(len(picked) + occ.index(1))
+            picked.extend(mine)
         if len(f_idx) < 3:
             continue
-        rows_ = np.array(rows)
+        rows_ = np.array(picked)
         with np.errstate(all="ignore"):
-            a, b = _linear(link.design, x[rows_], occasion[rows_], form[rows_], ref,
+            pre_b, post_b = _linear(link.design, x[rows_], occasion[rows_], form[rows_], ref,
                            common_cols, np.array(f_idx), np.array(s_idx))
-        gains.append(float(np.mean(b) - np.mean(a)))
+        gains.append(float(np.mean(post_b) - np.mean(pre_b)))
     out.bootstrap = len(gains)
     out.ci_low, out.ci_high = _interval(gains)
     return out
+
+
+def _analytic_interval(out: EquatedGain, x: np.ndarray, occasion: np.ndarray,
+                       who: list[str], ref: np.ndarray, fit: RaschFit) -> None:
+    """estimate ± 1.96 delta-method standard errors of the gain (percent and logits)."""
+    from kimtrain.reports.irt import parameter_covariance
+
+    k = fit.difficulty.size
+    cov = parameter_covariance(x, occasion, fit, clusters=who)
+    params = np.concatenate([fit.difficulty, fit.mean[1:], np.log(fit.sd)])
+
+    def gain(v: np.ndarray) -> float:
+        b_ref = v[:k][ref]
+        sd = np.exp(v[k + 1:k + 3])
+        return _expected_pct(float(v[k]), float(sd[1]), b_ref) - \
+            _expected_pct(0.0, float(sd[0]), b_ref)
+
+    grad = np.zeros_like(params)
+    for j in range(params.size):
+        step = np.zeros_like(params)
+        step[j] = 1e-5
+        grad[j] = (gain(params + step) - gain(params - step)) / 2e-5
+    half = 1.959964 * float(np.sqrt(max(grad @ cov @ grad, 0.0)))
+    half_logit = 1.959964 * float(np.sqrt(max(cov[k, k], 0.0)))
+    assert out.gain is not None and out.gain_logit is not None
+    out.ci_low, out.ci_high = out.gain - half, out.gain + half
+    out.logit_ci_low, out.logit_ci_high = out.gain_logit - half_logit, \
+        out.gain_logit + half_logit
+    out.bootstrap = 0
 
 
 def _num(value: float) -> float | None:

@@ -128,7 +128,7 @@ def equating_tables(equated: EquatedGain | None, lang: str | None) -> list[Table
                 if equated.logit_ci_low is not None else None, "text")
         add("raw_diff", _num(equated.raw_diff), "pp")
     frame_note = t(equated.reason, lang=lang) if equated.reason else t(
-        "measure.note.gain", lang=lang)
+        "measure.note.gain" + _analytic(equated), lang=lang)
     import pandas as pd
 
     summary = Table("kenaikan_setara", t("measure.table.gain", lang=lang),
@@ -207,11 +207,16 @@ def method_notes(equated: EquatedGain | None, lang: str | None,
         return [t("measure.method.single", lang=lang), *cut_note]
     notes = [t(f"measure.explain.{equated.design}", lang=lang, n=equated.n_common)]
     if equated.linked and equated.method:
-        notes.append(t(f"measure.explain.method.{equated.method}", lang=lang,
-                       boot=equated.bootstrap))
+        notes.append(t(f"measure.explain.method.{equated.method}{_analytic(equated)}",
+                       lang=lang, boot=equated.bootstrap))
     elif equated.linked:  # linked, but too few pairs for a gain
         notes.append(t(equated.reason or "measure.reason.too_few_pairs", lang=lang))
     else:
         notes.append(t("measure.explain.withheld", lang=lang))
     notes.append(t("measure.explain.competency", lang=lang))
     return notes + cut_note
+
+
+def _analytic(equated: Any) -> str:
+    """The key suffix for a Rasch interval computed analytically (large cohorts)."""
+    return "_analytic" if equated.method == "rasch" and equated.bootstrap == 0 else ""

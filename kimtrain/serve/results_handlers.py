@@ -41,7 +41,7 @@ def _title(course: Any, assessment: str) -> str:
     from kimtrain.assessment.manifest import load_manifest
 
     try:
-        manifest = load_manifest(course.folder("source", assessment), assessment)
+        manifest = load_manifest(course.source_dir(assessment), assessment)
     except Exception:  # no manifest: the name will do
         return assessment
     if get_language() == "en":
