@@ -61,7 +61,7 @@ class ParticipantOutcome:
     score: float | None = None
     max_points: float | None = None
     pending: int = 0  # items waiting for manual grading
-    via: str = ""  # template | steps (graded in bulk, kimtrain.grading.bulk) | nbgrader
+    via: str = ""  # template | steps (graded in bulk, kimtrain.course.grade_bulk) | nbgrader
 
     @property
     def flagged(self) -> bool:
@@ -263,8 +263,8 @@ def _grade_cohort(course: Course, assessment: str, *, force: bool = False,
             ready.append(participant)
     jobs = default_jobs() if jobs is None else jobs
     kernel: list[str] = []
+    from kimtrain.course.grade_bulk import DONE, SKIPPED, grade_bulk
     from kimtrain.course.tables import Recorder
-    from kimtrain.grading.bulk import DONE, SKIPPED, grade_bulk
 
     recorder = Recorder(course, assessment)  # chosen options into kimtrain's tables
     for result in grade_bulk(course, assessment, ready, force=force, jobs=usable_jobs(jobs)):

@@ -6,7 +6,7 @@ statement is one of kimtrain's (the ``Assessment`` set-up, ``ujian.soal(...)``,
 ``grade_item({...})`` with a literal spec); :class:`Runner` computes the outputs a
 kernel would show for them. No nbformat and no nbgrader here: both the kernel-free
 ``Execute`` inside nbgrader's pipeline (:mod:`kimtrain.grading.kernelfree`) and the
-bulk grader (:mod:`kimtrain.grading.template`) use it.
+bulk grader (:mod:`kimtrain.course.grade_template`) use it.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 One rule, used by nbgrader's sanitize step
 (:class:`~kimtrain.grading.nbgrader_ext.FillWrittenAnswers`) and by the bulk grader
-(:mod:`kimtrain.grading.template`): a Markdown cell that is both a solution and a
+(:mod:`kimtrain.course.grade_template`): a Markdown cell that is both a solution and a
 grade cell, with grade id ``jawaban_<item>``, shows the participant's answer to
 ``<item>`` as inert Markdown (:func:`~kimtrain.grading.inert.inert_markdown`); a
 blank answer leaves the cell as it is (nbgrader then scores it 0, "no response").

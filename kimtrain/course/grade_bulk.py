@@ -76,7 +76,7 @@ class BulkResult:
     comments: dict[str, str | None] = field(default_factory=dict)
     output_cut: int = 0
     reason: str = ""
-    path: str = "steps"  # template (kimtrain.grading.template) | steps (nbgrader's, in memory)
+    path: str = "steps"  # template (kimtrain.course.grade_template) | steps (nbgrader's, in memory)
 
 
 class _Unsupported(Exception):
@@ -289,7 +289,7 @@ def _collect(nb: Any, result: BulkResult, run: _Run) -> None:
 
     from nbgrader import utils
 
-    log = logging.getLogger("kimtrain.grading.bulk")
+    log = logging.getLogger("kimtrain.course.grade_bulk")
     known = {c.name for c in run.cells.grade_cells} | {c.name for c in run.cells.task_cells}
     commented = {c.name for c in run.cells.solution_cells} | {c.name for c in run.cells.task_cells}
     for cell in nb.cells:
@@ -368,7 +368,7 @@ _template: Any = None
 
 
 def _tier1(participant: str) -> tuple[str, Any, int, str]:
-    from kimtrain.grading.template import grade_one
+    from kimtrain.course.grade_template import grade_one
 
     try:
         status, graded, cut = grade_one(_template, participant)
@@ -402,14 +402,14 @@ def grade_bulk(course: Course, assessment: str, participants: list[str], *, forc
                jobs: int = 1) -> Iterator[BulkResult]:
     """Grade ``participants`` (already screened) as nbgrader's autograde would; yield
     each one's result once its rows are committed. Hand-ins that are the released
-    notebook byte for byte take :mod:`kimtrain.grading.template` (no nbgrader in the
+    notebook byte for byte take :mod:`kimtrain.course.grade_template` (no nbgrader in the
     process); the others nbgrader's own steps in memory; whatever neither can do is
     returned as :data:`TO_NBGRADER`."""
     global _job, _template
     from sqlalchemy import create_engine
 
+    from kimtrain.course.grade_template import NoTemplate, penalty, prepare
     from kimtrain.grading.rows import GradebookCells, Graded, RowWriter
-    from kimtrain.grading.template import NoTemplate, penalty, prepare
 
     if not participants:
         return

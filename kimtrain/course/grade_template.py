@@ -21,7 +21,7 @@ Per participant (:func:`grade_one`) only what differs is done: the written answe
 stores. ``IgnorePattern`` and ``LimitOutput`` only touch stream outputs and long
 tracebacks, which the kernel-free run never makes. Any hand-in that is not the
 release byte for byte, and any course whose nbgrader configuration differs from the
-one kimtrain writes, is left to :mod:`kimtrain.grading.bulk` (nbgrader's own
+one kimtrain writes, is left to :mod:`kimtrain.course.grade_bulk` (nbgrader's own
 steps, in memory) or to nbgrader itself.
 """
 
