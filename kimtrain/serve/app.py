@@ -55,7 +55,12 @@ from kimtrain.serve.attendance_web import (
     evaluation_links,
 )
 from kimtrain.serve.identity import note_client, reset_pin
-from kimtrain.serve.identity_pages import notice_page, pin_reset_result, pin_reset_section
+from kimtrain.serve.identity_pages import (
+    notice_page,
+    pin_reset_result,
+    pin_reset_section,
+    write_notice,
+)
 from kimtrain.serve.kernel import server_context
 from kimtrain.serve.light import LightApiHandler, LightPageHandler, LightPages, light_url
 from kimtrain.serve.limits import KernelLimits
@@ -121,13 +126,6 @@ def server_config(host: str, port: int, *, transport: str = "tcp", cull_minutes:
     return c
 
 
-def _write_notice(handler: tornado.web.RequestHandler, status_code: int) -> None:
-    """Any error as a short page in the participant's language: no traceback, no path."""
-    key = "serve.not_found" if status_code in (403, 404, 405) else "serve.error"
-    handler.set_header("Content-Type", "text/html; charset=utf-8")
-    handler.finish(notice_page(key, get_language()))
-
-
 class _Base(tornado.web.RequestHandler):
     hub_user: str | None = None
 
@@ -159,7 +157,7 @@ class _Base(tornado.web.RequestHandler):
         self.set_header("Cache-Control", "no-store")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        _write_notice(self, status_code)
+        write_notice(self, status_code)
 
 
 class NotFoundHandler(tornado.web.RequestHandler):
@@ -169,7 +167,7 @@ class NotFoundHandler(tornado.web.RequestHandler):
         raise tornado.web.HTTPError(404)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        _write_notice(self, status_code)
+        write_notice(self, status_code)
 
 
 class LandingHandler(_Base):
@@ -287,7 +285,7 @@ class RenderHandler(TornadoVoilaHandler):
                 limits.done(client)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        _write_notice(self, status_code)
+        write_notice(self, status_code)
 
 
 class TemplateFiles(cache_static(TemplateStaticFileHandler)):  # type: ignore[misc]
@@ -301,7 +299,7 @@ class TemplateFiles(cache_static(TemplateStaticFileHandler)):  # type: ignore[mi
         return found
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        _write_notice(self, status_code)
+        write_notice(self, status_code)
 
 
 # Voilà's own static files (its bundles, template styles, JupyterLab extensions),

@@ -24,7 +24,7 @@ from kimtrain.errors import KimtrainError
 from kimtrain.evaluation.attendance import Plan, Session, load_plan, mark_present, read_day
 from kimtrain.i18n import get_language, t
 from kimtrain.serve.identity import IdentityRefused, check_code_pin
-from kimtrain.serve.identity_pages import notice_page
+from kimtrain.serve.identity_pages import write_notice
 from kimtrain.serve.pages import _page
 
 __all__ = ["AttendanceHandler", "TrainerAttendanceHandler", "attendance_section",
@@ -105,9 +105,7 @@ class _Page(tornado.web.RequestHandler):
         self.set_header("Cache-Control", "no-store")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        key = "serve.not_found" if status_code in (403, 404, 405) else "serve.error"
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(notice_page(key, get_language()))
+        write_notice(self, status_code)
 
 
 class AttendanceHandler(_Page):

@@ -29,7 +29,7 @@ from kimtrain.evaluation.followup import (
 )
 from kimtrain.i18n import get_language, t
 from kimtrain.serve.identity import IdentityRefused, check_code_pin
-from kimtrain.serve.identity_pages import notice_page
+from kimtrain.serve.identity_pages import notice_page, write_notice
 from kimtrain.serve.results_handlers import CSP
 from kimtrain.serve.results_pages import _styled
 
@@ -114,9 +114,7 @@ class FollowUpHandler(tornado.web.RequestHandler):
         self.set_header("Content-Security-Policy", CSP)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        key = "serve.not_found" if status_code in (403, 404, 405) else "serve.error"
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(notice_page(key, get_language()))
+        write_notice(self, status_code)
 
     def _taskset(self) -> TaskSet | None:
         try:

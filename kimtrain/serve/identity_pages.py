@@ -10,11 +10,12 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
-from kimtrain.i18n import t
+from kimtrain.i18n import get_language, t
 from kimtrain.serve.pages import _page
 
-__all__ = ["notice_page", "pin_reset_result", "pin_reset_section"]
+__all__ = ["notice_page", "pin_reset_result", "pin_reset_section", "write_notice"]
 
 
 def notice_page(key: str, lang: str, *, retry: str | None = None) -> str:
@@ -51,3 +52,11 @@ def pin_reset_result(message: str, lang: str, *, key: str = "") -> str:
             f'<p class="kt-url" data-result="pin">{html.escape(message)}</p>'
             f'<p><a href="{back}">{html.escape(t("serve.pins.back", lang=lang))}</a></p>')
     return _page(t("serve.pins.title", lang=lang), body, lang=lang)
+
+
+def write_notice(handler: Any, status_code: int) -> None:
+    """Any error of a tornado handler as a short page in the participant's language: no
+    traceback, no path (every page of the workshop server uses this)."""
+    key = "serve.not_found" if status_code in (403, 404, 405) else "serve.error"
+    handler.set_header("Content-Type", "text/html; charset=utf-8")
+    handler.finish(notice_page(key, get_language()))

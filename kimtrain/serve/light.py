@@ -41,7 +41,7 @@ from typing import Any
 import tornado.web
 
 from kimtrain.i18n import get_language, t
-from kimtrain.serve.identity_pages import notice_page
+from kimtrain.serve.identity_pages import write_notice
 from kimtrain.widgets.views import asset_url
 
 __all__ = ["LightApiHandler", "LightPageHandler", "LightPages", "PageState", "WidgetState",
@@ -390,9 +390,7 @@ class _LightBase(tornado.web.RequestHandler):
         self.set_header("Cache-Control", "no-store")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        key = "serve.not_found" if status_code in (403, 404, 405) else "serve.error"
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(notice_page(key, get_language()))
+        write_notice(self, status_code)
 
 
 class LightPageHandler(_LightBase):

@@ -24,7 +24,7 @@ import tornado.web
 from kimtrain.evaluation.results import certificate_for, feedback_for, released
 from kimtrain.i18n import get_language, t
 from kimtrain.serve.identity import IdentityRefused, check_code_pin, load_pins
-from kimtrain.serve.identity_pages import notice_page
+from kimtrain.serve.identity_pages import write_notice
 from kimtrain.serve.results_pages import feedback_bar, results_page, sign_in_page
 
 __all__ = ["landing_extra", "results_handlers", "trainer_extra"]
@@ -64,9 +64,7 @@ class _ResultsBase(tornado.web.RequestHandler):
         self.set_header("Referrer-Policy", "no-referrer")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        key = "serve.not_found" if status_code in (403, 404, 405) else "serve.error"
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(notice_page(key, get_language()))
+        write_notice(self, status_code)
 
     def _fingerprint(self, code: str, pin: str) -> str:
         secret = self.settings.get("cookie_secret") or b""
