@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,27 @@ class Network:
         assert self.outside() == []
         # a page closed mid-load may abort its own requests; nothing else may fail
         assert [f for f in self.failed if "ERR_ABORTED" not in f[1]] == []
+
+
+@contextmanager
+def local_pages(browser: Any, timeout: float) -> Iterator[tuple[Callable[..., Any], Network]]:
+    """``new(**context_options)`` opens a page in a context of its own (``has_touch``
+    remembered as ``context.kimtrain_touch``); on leaving, every context closes and every
+    request must have gone to this machine."""
+    log = Network()
+    contexts: list[Any] = []
+
+    def new(**options: Any) -> Any:
+        context = log.watch(browser.new_context(**options))
+        context.set_default_timeout(timeout)
+        context.kimtrain_touch = bool(options.get("has_touch"))
+        contexts.append(context)
+        return context.new_page()
+
+    yield new, log
+    for context in contexts:
+        context.close()
+    log.assert_local()
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -43,3 +43,12 @@ def course(tmp_path: Path):
 
 def pytest_configure(config):
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (tests/browser.py)."""
+    from .browser import chromium
+
+    with chromium() as b:
+        yield b

@@ -26,6 +26,13 @@ DATA = Path(__file__).resolve().parent / "data"
 PRACTICE = DATA / "latihan.ipynb"
 
 
+def pin_of(course, code: str) -> str:
+    """The PIN on ``code``'s card (what a participant types)."""
+    from kimtrain.serve.identity import load_pins
+
+    return load_pins(course.root)[code.upper()]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -24,8 +24,8 @@ from kimtrain.evaluation.attendance import PLAN_FILE, read_day
 from kimtrain.evaluation.survey import load_survey, survey_path
 from kimtrain.evaluation.survey_store import answered, read_answers
 
-from .browser import LAPTOP, PHONE, Network, chromium, screenshot
-from .serving import ServerProcess, workshop_course
+from .browser import LAPTOP, PHONE, local_pages, screenshot
+from .serving import ServerProcess, pin_of, workshop_course
 
 pytestmark = [pytest.mark.slow]
 
@@ -47,33 +47,10 @@ def served(tmp_path_factory):
     process.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
 @pytest.fixture
 def net(browser):
-    log = Network()
-    contexts = []
-
-    def new(size):
-        context = log.watch(browser.new_context(**size))
-        context.set_default_timeout(TIMEOUT)
-        contexts.append(context)
-        return context.new_page()
-
-    yield new
-    for context in contexts:
-        context.close()
-    log.assert_local()
-
-
-def pin_of(course, code: str) -> str:
-    from kimtrain.serve.identity import load_pins
-
-    return load_pins(course.root)[code]
+    with local_pages(browser, TIMEOUT) as (new, _log):
+        yield lambda size: new(**size)
 
 
 def no_sideways_scroll(page) -> None:

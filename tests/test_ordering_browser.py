@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from .browser import Network, chromium, screenshot
-from .serving import ServerProcess
+from .serving import ServerProcess, pin_of
 from .test_ordering_flow import BLUEPRINT, SIFT
-from .test_serve_browser import card, identify, open_test, pin_of, press, wait_saved
+from .test_serve_browser import card, identify, open_test, press, wait_saved
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -10,7 +10,7 @@ import pytest
 
 from kimtrain.cli import main
 
-from .browser import LAPTOP, PHONE, chromium, screenshot
+from .browser import LAPTOP, PHONE, screenshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -26,12 +26,6 @@ def demo(tmp_path_factory):
                  "--out", str(out / "laporan")]) == 0
     assert main(["feedback", "posttest", "--course", root]) == 0
     return result.course, out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _open(browser: Any, size: dict[str, Any], path) -> Any:

@@ -20,8 +20,8 @@ from kimtrain.cli import main
 from kimtrain.evaluation.followup import load_handins, write_default_taskset
 from kimtrain.feedback import ItemFeedback, ParticipantFeedback, render_page
 
-from .browser import PHONE, Network, chromium, screenshot
-from .serving import ServerProcess, workshop_course
+from .browser import PHONE, local_pages, screenshot
+from .serving import ServerProcess, pin_of, workshop_course
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -80,33 +80,10 @@ def served(tmp_path_factory):
     process.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
 @pytest.fixture
 def phone(browser):
-    log = Network()
-    contexts: list[Any] = []
-
-    def new() -> Any:
-        context = log.watch(browser.new_context(**PHONE, accept_downloads=True))
-        context.set_default_timeout(TIMEOUT)
-        contexts.append(context)
-        return context.new_page()
-
-    yield new
-    for context in contexts:
-        context.close()
-    log.assert_local()
-
-
-def pin_of(course: Any, code: str) -> str:
-    from kimtrain.serve.identity import load_pins
-
-    return load_pins(course.root)[code]
+    with local_pages(browser, TIMEOUT) as (new, _log):
+        yield lambda: new(**PHONE, accept_downloads=True)
 
 
 def sign_in(page: Any, process: Any, code: str, pin: str) -> None:

@@ -25,7 +25,7 @@ import pytest
 from kimtrain.course.roster import load_roster, save_roster
 from kimtrain.serve.submission import place_submission
 
-from .browser import LAPTOP, PHONE, Network, chromium, screenshot
+from .browser import LAPTOP, PHONE, Network, screenshot
 from .cohort import answer_sheet
 from .serving import LabProcess, ServerProcess, isolated_env, workshop_course
 
@@ -68,12 +68,6 @@ def graded(tmp_path_factory):
     # --reveal: the item list, with the written answer, is on the page only after release
     _run("feedback", ASSESSMENT, "--reveal", "--course", str(course.root), cwd=base)
     return course
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _watched(browser: Any, size: dict[str, Any]) -> tuple[Any, Any, list[str]]:

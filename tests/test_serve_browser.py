@@ -17,8 +17,8 @@ import pytest
 from kimtrain.answers.store import FileAnswerStore
 from kimtrain.answers.values import normalise_response
 
-from .browser import LAPTOP, PHONE, Network, chromium, screenshot
-from .serving import ServerProcess, workshop_course
+from .browser import LAPTOP, PHONE, local_pages, screenshot
+from .serving import ServerProcess, pin_of, workshop_course
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -36,29 +36,11 @@ def served(tmp_path_factory):
     process.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
 @pytest.fixture
 def net(browser):
     """Contexts for this test; afterwards, every request must have gone to 127.0.0.1."""
-    log = Network()
-    contexts: list[Any] = []
-
-    def new(size: dict[str, Any]) -> Any:
-        context = log.watch(browser.new_context(**size))
-        context.set_default_timeout(TIMEOUT)
-        context.kimtrain_touch = bool(size.get("has_touch"))
-        contexts.append(context)
-        return context.new_page()
-
-    yield new, log
-    for context in contexts:
-        context.close()
-    log.assert_local()
+    with local_pages(browser, TIMEOUT) as (new, log):
+        yield (lambda size: new(**size)), log
 
 
 def press(page, locator) -> None:
@@ -82,13 +64,6 @@ def open_test(page, process, *, voila: bool = False) -> None:
         page.goto(process.url)
         press(page, page.locator(f'a[data-assessment="{ASSESSMENT}"]'))
     page.locator(".kt-identity input.kt-code").wait_for(state="visible")
-
-
-def pin_of(course, code: str) -> str:
-    """The PIN printed on this participant's card."""
-    from kimtrain.serve.identity import load_pins
-
-    return load_pins(course.root)[code.upper()]
 
 
 def tap_start(page) -> str:

@@ -21,7 +21,7 @@ import pytest
 
 from kimtrain.answers.store import FileAnswerStore
 
-from .browser import PHONE, chromium, screenshot
+from .browser import PHONE, screenshot
 from .conftest import TEST_BLUEPRINT
 from .serving import ServerProcess, workshop_course
 
@@ -128,12 +128,6 @@ def test_a_light_session_acknowledges_only_what_is_on_disk(released, monkeypatch
     assert "No space left" in failed["message"] and "Tersimpan" not in failed["message"]
     assert store.load(ASSESSMENT, "KIM-009").value("AMAN-APK-01") == "B"
     assert pages.handle(ASSESSMENT, {"page": "lain", "widget": item}, "x")[0] == 410
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _identify(page: Any, code: str, pin: str) -> str:
