@@ -9,8 +9,6 @@ in what is shared.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from kimtrain.i18n import t
@@ -41,29 +39,38 @@ def long_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseudonym: P
     roles = list(forms)
     people = frame[frame[roles].notna().any(axis=1)]
     groups = shown_groups(people, roles, internal)
-    both = people[roles].notna().all(axis=1) if len(roles) == 2 else None
-    records = []
-    for pid in people.index:
-        base: dict[str, Any] = {"pseudonym": pseudonym(pid)}
-        if names is not None:
-            base.update(participant_id=pid, name=names.get(pid, ""))
-        base.update({level: groups.at[pid, level] for level in LEVELS})
-        base["paired"] = bool(both[pid]) if both is not None else None
-        for role, form in forms.items():
-            label = t(f"report.role.short.{role}", lang=lang)
-            parts = [("total", "", t("results.long.total", lang=lang), role)]
-            parts += [("domain", c, t(f"domain.{c}", lang=lang), f"{role}_dom_{c}")
-                      for c in form.domains]
-            parts += [("competency", c, t(f"competency.{c}", lang=lang), f"{role}_comp_{c}")
-                      for c in form.competencies]
-            for kind, code, title, column in parts:
-                value = people.at[pid, column] if column in people else None
-                if value is None or value != value:
-                    continue
-                records.append({**base, "test": label, "form": form.name,
-                                "kind": t(f"report.kind.{kind}", lang=lang)
-                                if kind != "total" else t("results.long.total", lang=lang),
-                                "code": code, "label": title, "score": float(value)})
+    base = pd.DataFrame({"pseudonym": [pseudonym(pid) for pid in people.index]},
+                        index=people.index)
+    if names is not None:
+        base["participant_id"] = people.index
+        base["name"] = [names.get(pid, "") for pid in people.index]
+    for level in LEVELS:
+        base[level] = groups[level]
+    base["paired"] = (people[roles].notna().all(axis=1).astype(object) if len(roles) == 2
+                      else None)
+    # one block of rows per score column (whole columns at once: 5,000 participants ×
+    # 2 tests × 15 scores is 150,000 rows), then each participant's rows together in
+    # the order pre total, pre domains, pre competencies, post …
+    position = pd.Series(range(len(people)), index=people.index)
+    blocks: list[pd.DataFrame] = []
+    total = t("results.long.total", lang=lang)
+    for role, form in forms.items():
+        label = t(f"report.role.short.{role}", lang=lang)
+        parts = [(total, "", total, role)]
+        parts += [(t("report.kind.domain", lang=lang), c, t(f"domain.{c}", lang=lang),
+                   f"{role}_dom_{c}") for c in form.domains]
+        parts += [(t("report.kind.competency", lang=lang), c,
+                   t(f"competency.{c}", lang=lang), f"{role}_comp_{c}")
+                  for c in form.competencies]
+        for kind, code, title, column in parts:
+            if column not in people:
+                continue
+            values = people[column]
+            taken = values.notna()
+            block = base[taken].assign(test=label, form=form.name, kind=kind, code=code,
+                                       label=title, score=values[taken].astype(float),
+                                       _who=position[taken], _part=len(blocks))
+            blocks.append(block)
     columns = [Column("pseudonym", t("report.col.pseudonym", lang=lang))]
     if names is not None:
         columns += [Column("participant_id", t("report.col.participant_id", lang=lang)),
@@ -77,7 +84,9 @@ def long_table(frame: pd.DataFrame, forms: dict[str, FormAnalysis], pseudonym: P
                 Column("score", t("results.long.score", lang=lang), "pct")]
     if len(roles) == 2:
         columns.append(Column("paired", t("results.long.paired", lang=lang), "bool"))
-    data = pd.DataFrame(records, columns=[c.id for c in columns])
+    ids = [c.id for c in columns]
+    data = (pd.concat(blocks).sort_values(["_who", "_part"], kind="stable")[ids]
+            .reset_index(drop=True) if blocks else pd.DataFrame(columns=ids))
     note = t("results.long.note_internal" if internal else "results.long.note_shared",
              lang=lang, n=MIN_GROUP)
     return Table("data_panjang", t("results.long.title", lang=lang), columns, data,
