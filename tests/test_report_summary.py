@@ -237,3 +237,41 @@ def test_the_gain_source_can_change_and_unlinked_tests_are_said():
     assert summary.figures.scale == "unlinked"
     assert "tidak ditautkan" in summary.sentences[1]
     assert "hampir pasti" not in summary.sentences[1]
+
+
+def test_a_big_programme_charts_the_smallest_changes_and_says_what_it_left_out(tmp_path):
+    """200 participants in groups of 5: 40 KIM, 40 desa and their kecamatan have changes,
+    more than one A4 chart can hold. The chart shows the 30 smallest and the caption says
+    so; every group is still in the tables."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from kimtrain.reports.plots import CHANGE_BARS
+
+    big = synth_course(tmp_path / "kursus", participants=200, items=6, group_size=5,
+                       notebooks=False)
+    result = build_report(big.course, ReportOptions(pre="pretest", post="posttest"))
+    changes = result.summary.changes
+    assert len(changes) > CHANGE_BARS
+    files = write_report(result, tmp_path / "laporan")
+    html = files.html.read_text(encoding="utf-8")
+    assert (f"Hanya {CHANGE_BARS} kelompok dengan perubahan terkecil dari {len(changes)}"
+            in html)
+    with Image.open(files.png[[p.name for p in files.png].index("perubahan.png")]) as png:
+        height = png.height
+    # one bar per row: the 30-bar chart is about 30 rows tall, not one row per group
+    small = synth_course(tmp_path / "kecil", participants=60, items=6, group_size=10,
+                         notebooks=False)
+    few = build_report(small.course, ReportOptions(pre="pretest", post="posttest"))
+    assert len(few.summary.changes) < CHANGE_BARS
+    few_files = write_report(few, tmp_path / "laporan-kecil")
+    assert "kelompok dengan perubahan terkecil dari" not in few_files.html.read_text(
+        encoding="utf-8")
+    with Image.open(few_files.png[[p.name for p in few_files.png].index("perubahan.png")]
+                    ) as png:
+        per_bar = png.height / len(few.summary.changes)
+    assert height < per_bar * (CHANGE_BARS + 6)
+    shown = {row for table in ("kelompok_kim", "kelompok_desa") for row in
+             result.table(table).frame.iloc[:, 0]}
+    assert {c.group for c in changes if c.level in ("kim", "desa")} <= shown

@@ -14,6 +14,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from kimtrain.i18n import t
+from kimtrain.reports.plots import changes_caption
 from kimtrain.reports.privacy import MIN_GROUP
 from kimtrain.reports.tables import Table, cell_text
 
@@ -128,7 +129,7 @@ def summary_block(report: Report, plots: dict[str, bytes], *, page_link: bool = 
              f'<ol class="say">{sentences}</ol>',
              _table(report.table("angka_utama"), lang)]
     if "perubahan" in plots:  # the weakest competencies are named in the sentences
-        parts.append(_figure(plots["perubahan"], t("results.plot.changes", lang=lang)))
+        parts.append(_figure(plots["perubahan"], changes_caption(report)))
     if page_link:
         parts.append(f'<p class="note">{escape(t("results.summary_page", lang=lang))}</p>')
     parts.append("</section>")
@@ -268,7 +269,7 @@ def render_html(report: Report, plots: dict[str, bytes]) -> str:
         learning_heading(lang),  # the evaluation's chapters (issue 15): learning, then follow-up
         section("follow_up", _table(follow, lang), title_key="results.section.follow_up",
                 meaning=t("results.mean.follow_up", lang=lang, count=len(follow.frame))),
-        section("groups", *([_figure(plots["perubahan"], t("results.plot.changes", lang=lang))]
+        section("groups", *([_figure(plots["perubahan"], changes_caption(report))]
                             if "perubahan" in plots else []), *some("kelompok_"),
                 meaning=_groups_meaning(report)),
         listed("equating", t("measure.section", lang=lang), _equating(report, tables, lang)),

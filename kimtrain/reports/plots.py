@@ -2,7 +2,8 @@
 
 * ``distribusi`` — score distributions, pre-test and post-test side by side;
 * ``perubahan`` — change per KIM, desa and kecamatan over the pairs, smallest first
-  (two tests only; groups under the minimum size left out);
+  (two tests only; groups under the minimum size left out); of a bigger programme the
+  30 smallest, saying so (every group is in the group tables);
 * ``kompetensi`` — every competency by name on the latest test, weakest first, the
   summary's weakest three in red, with the cut line;
 * ``domain`` — the cohort's mean % per domain, lowest first, with the cut line;
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
 
     from kimtrain.reports.report import Report
 
-__all__ = ["PLOTS", "make_plots"]
+__all__ = ["PLOTS", "changes_caption", "make_plots"]
 
+CHANGE_BARS = 30  # the change chart's bars at most (the smallest changes)
 PLOTS = ("perubahan", "kompetensi", "distribusi", "domain", "butir")
 COLOURS = {"pre": "#9aa7b8", "post": "#1f6f8b"}
 DPI = 130
@@ -81,9 +83,12 @@ def distribution(report: Report) -> bytes:
 
 def _hbars(report: Report, labels: list[str], series: dict[str, list[float]], title: str,
            xlabel: str, *, cut: bool = False, zero: bool = False, signed: bool = False,
-           highlight: int = 0, empty: str = "report.plot.no_groups") -> bytes:
+           highlight: int = 0, empty: str = "report.plot.no_groups", note: str = "") -> bytes:
     """Horizontal bars, one row per label (so long names never overlap), values printed
-    at the bar's end in the report's number format."""
+    at the bar's end in the report's number format; ``note``, in small type under the
+    title, says what the bars leave out."""
+    import textwrap
+
     from kimtrain.i18n.formats import number
     from kimtrain.i18n.formats import signed as signed_text
 
@@ -93,8 +98,10 @@ def _hbars(report: Report, labels: list[str], series: dict[str, list[float]], ti
     left = min(0.35 + 0.062 * max((len(x) for x in labels), default=8), 4.2)
     legend = cut or len(series) > 1
     bottom = 0.85 if legend else 0.5  # the legend goes under the axis, never over a bar
-    fig = _figure(7.2, max(1.8, per_row * rows + 0.5 + bottom), left=left, bottom=bottom,
-                  right=0.5)
+    note_lines = textwrap.wrap(note, 110)
+    top = 0.35 + 0.14 * len(note_lines)
+    fig = _figure(7.2, max(1.8, per_row * rows + 0.5 + bottom + top - 0.35), left=left,
+                  bottom=bottom, right=0.5, top=top)
     ax = fig.add_subplot()
     if not labels:
         ax.text(0.5, 0.5, t(empty, lang=lang), ha="center", va="center", fontsize=9)
@@ -131,6 +138,9 @@ def _hbars(report: Report, labels: list[str], series: dict[str, list[float]], ti
     if handles:
         fig.legend(handles, names, fontsize=7, frameon=False, loc="lower center", ncol=3)
     fig.text(0.01, 0.99, title, ha="left", va="top", fontsize=10)  # never cut off
+    if note_lines:
+        fig.text(0.01, 1 - 0.3 / fig.get_figheight(), "\n".join(note_lines), ha="left",
+                 va="top", fontsize=7, color="#555")
     return _png(fig)
 
 
@@ -166,17 +176,35 @@ def competencies(report: Report) -> bytes:
                   t("report.plot.mean_score", lang=report.lang), cut=True, highlight=weak)
 
 
+def changes_left_out(report: Report) -> str:
+    """What the change chart leaves out, in words ("" when it shows every group)."""
+    found = report.summary.changes if report.summary is not None else []
+    if len(found) <= CHANGE_BARS:
+        return ""
+    return t("results.plot.changes_some", lang=report.lang, shown=CHANGE_BARS,
+             total=len(found))
+
+
+def changes_caption(report: Report) -> str:
+    """The change chart's caption in the HTML: its title, and what it leaves out."""
+    left_out = changes_left_out(report)
+    title = t("results.plot.changes", lang=report.lang)
+    return f"{title}. {left_out}." if left_out else title
+
+
 def changes(report: Report) -> bytes:
-    """Change per KIM, desa and kecamatan (pairs), smallest first."""
+    """Change per KIM, desa and kecamatan (pairs), smallest first; of a big programme
+    only the :data:`CHANGE_BARS` smallest (hundreds of bars are no chart to read, and
+    every group is in the group tables)."""
     summary = report.summary
-    found = summary.changes if summary is not None else []
+    found = (summary.changes if summary is not None else [])[:CHANGE_BARS]
     labels = [f"{t(f'results.level.{c.level}', lang=report.lang)}: {c.group} (n = {c.n_pairs})"
               for c in found]
     values = [c.diff for c in found]
     return _hbars(report, labels, {"change": values},
                   t("results.plot.changes", lang=report.lang),
                   t("results.plot.change_axis", lang=report.lang), zero=True, signed=True,
-                  empty="results.plot.no_changes")
+                  empty="results.plot.no_changes", note=changes_left_out(report))
 
 
 def items(report: Report) -> bytes:
