@@ -79,6 +79,7 @@ def data_times(work: Path, course_root: Path) -> None:
     if not (course_root / ".kimtrain" / "db-synced").exists():
         wall, _, _, _ = run_child([sys.executable, "-m", "kimtrain", "db", "sync", "pretest",
                                    "posttest", "--course", str(course_root)])
+        (course_root / ".kimtrain").mkdir(exist_ok=True)
         (course_root / ".kimtrain" / "db-synced").write_text("1")
         print(f"kimtrain db sync (responses and roster into the gradebook, once; grading "
               f"writes them as it goes): {wall:.1f} s")
