@@ -243,7 +243,6 @@ def test_a_big_programme_charts_the_smallest_changes_and_says_what_it_left_out(t
     """200 participants in groups of 5: 40 KIM, 40 desa and their kecamatan have changes,
     more than one A4 chart can hold. The chart shows the 30 smallest and the caption says
     so; every group is still in the tables."""
-    from io import BytesIO
 
     from PIL import Image
 

@@ -15,6 +15,7 @@ from kimtrain.i18n import get_language
 from kimtrain.reports import sections
 from kimtrain.reports.analysis import FormAnalysis, analyse_form
 from kimtrain.reports.attendance_section import attendance_tables
+from kimtrain.reports.background import Background
 from kimtrain.reports.data import load_form, load_roster
 from kimtrain.reports.equating import EquatedGain
 from kimtrain.reports.groups import GroupStats, group_table, participant_frame
@@ -66,6 +67,13 @@ class Report:
         return list(self.forms)
 
 
+BACKGROUND_ROSTER = 1000  # from this many participants the forms are read in parallel
+
+
+def _form(course: Course, name: str) -> FormAnalysis:
+    return analyse_form(load_form(course, name))
+
+
 def build_report(course: Course, options: ReportOptions) -> Report:
     """Read the gradebook, the roster and the manifests; compute every table."""
     if not options.pre and not options.post:
@@ -82,12 +90,17 @@ def build_report(course: Course, options: ReportOptions) -> Report:
     options = replace(options, cut=cut_info.cut)
     role_cuts = {role: c.cut for role, c in cuts.items()}
     lang = options.lang or get_language()
-    forms = {role: analyse_form(load_form(course, name))
-             for role, name in (("pre", options.pre), ("post", options.post)) if name}
+    roster = load_roster(course)
+    named = [(role, name) for role, name in (("pre", options.pre), ("post", options.post))
+             if name]
+    # a big programme's two forms are read at once, the first by a second process
+    first = Background(_form, course, named[0][1],
+                       wanted=len(named) == 2 and len(roster) >= BACKGROUND_ROSTER)
+    later = {role: _form(course, name) for role, name in named[1:]}
+    forms = {named[0][0]: first.result(), **later}
     from kimtrain.reports import measurement
 
     equated = measurement.measure(course, forms)
-    roster = load_roster(course)
     frame = participant_frame(roster, forms)
     groups = group_table(frame, role_cuts)
     pseudonyms = Pseudonyms(course_key(course))
