@@ -147,10 +147,12 @@ def _results(course: Course, name: str, participants: list[str],
         raw = read_responses(course, name)
     else:
         raw = result_rows(course.root, name)
+    frame = pd.DataFrame(raw, columns=["participant", "item", "response", "points", "max",
+                                       "status"])[RESULT_COLUMNS]
     code = code_mapper(course)  # a hub's kim-001 / jupyter-kim-001 are KIM-001
-    rows = [(code(row[0]), *row[1:]) for row in raw]
-    frame = pd.DataFrame(rows, columns=["participant", "item", "response", "points", "max",
-                                        "status"])[RESULT_COLUMNS]
+    spellings = frame["participant"].unique()
+    frame["participant"] = frame["participant"].map(dict(zip(
+        spellings, (code(str(p)) for p in spellings), strict=True)))
     frame["row"] = pd.Index(participants).get_indexer(frame["participant"])
     frame["col"] = pd.Index([item.id for item in items]).get_indexer(frame["item"])
     frame = frame[(frame["row"] >= 0) & (frame["col"] >= 0)]
