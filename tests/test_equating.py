@@ -39,6 +39,31 @@ def test_rasch_mml_matches_the_reference_on_lsat6():
     assert np.all(fit.se > 0.05) and np.all(fit.se < 0.15)
 
 
+def test_the_e_step_over_score_classes_is_the_e_step_over_rows():
+    """rasch_mml runs its E-step over classes of rows (group, items given, raw score:
+    the Rasch sufficient statistic); it must give exactly what the row-by-row E-step
+    gives, for two groups, two forms with anchors and items skipped at random."""
+    from kimtrain.reports.irt import _Data, _Patterns
+
+    rng = np.random.default_rng(11)
+    n, k = 1200, 30
+    groups = np.repeat([0, 1], n // 2)
+    theta = rng.normal(0.5 * groups, 1.0)
+    b = rng.normal(0, 1, k)
+    x = (rng.random((n, k)) < 1 / (1 + np.exp(-(theta[:, None] - b)))).astype(float)
+    x[: n // 2, 20:] = np.nan  # the pre-test form: items 0-19
+    x[n // 2:, :10] = np.nan  # the post-test form: items 10-29 (10 anchors)
+    x[rng.random(x.shape) < 0.02] = np.nan
+    rows, classes = _Data(x, groups), _Patterns(x, groups)
+    assert len(classes.groups) < n / 2  # fewer classes than rows
+    params = (b + 0.3, np.array([0.0, 0.4]), np.array([1.1, 0.9]))
+    by_row, by_class = rows.estep(*params), classes.estep(*params)
+    assert by_class[0] == pytest.approx(by_row[0], rel=1e-12)  # the log-likelihood
+    for a, c in zip(by_row[3:], by_class[3:], strict=True):  # prob, expected counts
+        np.testing.assert_allclose(c, a, rtol=1e-10, atol=1e-10)
+    assert classes.onehot.T @ by_class[1] == pytest.approx(rows.onehot.T @ by_row[1])
+
+
 def test_rasch_recovers_simulated_difficulties_and_fit_is_near_one():
     rng = np.random.default_rng(5)
     b = np.linspace(-2, 2, 20)

@@ -13,7 +13,9 @@ Python). The model needed here is small: ~100 items, tens to thousands of people
   ability distribution N(μ_g, σ_g²); μ of group 0 is fixed at 0 (that fixes the
   scale's origin), every other μ_g and σ_g is estimated. Items are shared by id, so a
   concurrent calibration of two forms with common items puts them on one scale, and
-  μ_post − μ_pre *is* the gain in logits. NaN = not administered (ignorable).
+  μ_post − μ_pre *is* the gain in logits. NaN = not administered (ignorable). Its
+  E-step runs over classes of rows with the same group, items given and raw score (the
+  Rasch sufficient statistic; exact, and hundreds of classes instead of 10,000 rows).
   Item standard errors are 1/√(expected information) at convergence.
 * :func:`wle` — Warm's weighted likelihood estimate of each row's θ (finite for all-
   right and all-wrong rows), with its standard error.
@@ -101,6 +103,54 @@ class _Data:
         return loglik, post, prior, prob, expected_n, expected_r
 
 
+class _Patterns(_Data):
+    """The rows grouped by all that their posterior over θ depends on. Under the Rasch
+    model a row's raw score is sufficient for θ: log P(x | θ) = r·θ − Σ x_i·b_i −
+    Σ_{i given} log(1 + e^(θ − b_i)). So rows with the same group, the same items given
+    and the same score share one posterior, and the E-step runs over these classes (a
+    few hundred at most) instead of the rows (ten thousand for 5,000 pairs). Every
+    quantity is exact: the expected counts use each class's number of rows and its sums
+    of answers per item, and the log-likelihood adds back Σ_i (Σ_r x_ri)·b_i."""
+
+    def __init__(self, x: np.ndarray, groups: np.ndarray) -> None:
+        given = ~np.isnan(x)
+        answers = np.where(given, x, 0.0)
+        score = answers.sum(axis=1)
+        key = np.column_stack([groups, given, score])
+        classes, inverse, count = np.unique(key, axis=0, return_inverse=True,
+                                            return_counts=True)
+        inverse = inverse.reshape(-1)
+        self.n_groups = int(groups.max()) + 1 if len(groups) else 1
+        self.groups = classes[:, 0].astype(int)
+        self.pattern = classes[:, 1:-1]  # the items each class was given (0/1)
+        self.score = classes[:, -1]
+        self.observed = self.pattern * count[:, None]  # responses per class and item
+        self.ones = np.zeros_like(self.observed)
+        np.add.at(self.ones, inverse, answers)  # right answers per class and item
+        self.zeros = self.observed - self.ones
+        self.right = answers.sum(axis=0)  # per item, for the Σ x·b term
+        self.onehot = np.zeros((len(classes), self.n_groups))
+        self.onehot[np.arange(len(classes)), self.groups] = count
+        self.count = count.astype(float)
+        self.size = self.onehot.sum(axis=0)
+
+    def estep(self, b: np.ndarray, mean: np.ndarray, sd: np.ndarray
+              ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        prob = _sigmoid(NODES[:, None] - b[None, :])  # nodes × items
+        softplus = -np.log1p(-prob)  # log(1 + e^(θ − b))
+        logl = self.score[:, None] * NODES[None, :] - self.pattern @ softplus.T
+        prior = np.stack([_normal_weights(m, s) for m, s in zip(mean, sd, strict=True)])
+        logpost = logl + np.log(prior[self.groups] + 1e-300)
+        top = logpost.max(axis=1, keepdims=True)
+        post = np.exp(logpost - top)
+        marginal = post.sum(axis=1, keepdims=True)
+        post /= marginal
+        loglik = float(self.count @ (np.log(marginal) + top)[:, 0] - self.right @ b)
+        expected_n = post.T @ self.observed
+        expected_r = post.T @ self.ones
+        return loglik, post, prior, prob, expected_n, expected_r
+
+
 def _pack(b: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
     return np.concatenate([b, mean[1:], np.log(sd)])
 
@@ -124,7 +174,7 @@ def rasch_mml(x: Any, groups: Any = None, *, max_iter: int = 500, tol: float = 1
     x = np.asarray(x, dtype=float)
     rows, k = x.shape
     g = np.zeros(rows, dtype=int) if groups is None else np.asarray(groups, dtype=int)
-    data = _Data(x, g)
+    data = _Patterns(x, g)
     n_item = data.observed.sum(axis=0)
     if start is not None:
         b, mean, sd = start.difficulty.copy(), start.mean.copy(), start.sd.copy()
