@@ -91,3 +91,22 @@ def test_the_text_a_second_rater_reads_is_the_text_typed(text):
     from kimtrain.grading.inert import inert_markdown, plain_text
 
     assert plain_text(inert_markdown(text)) == text
+
+
+def test_a_report_csv_keeps_typed_formulas_as_text(tmp_path):
+    """write_csv changes only the cells that would read as a formula, in any column of
+    text, and leaves every other cell as it was."""
+    import pandas as pd
+
+    from kimtrain.reports.excel import write_csv
+    from kimtrain.reports.tables import Column, Table
+
+    frame = pd.DataFrame({"name": ["Siti", "=HYPERLINK(\"http://x\",\"klik\")", None, "-1.5"],
+                          "kim": ["KIM Maju", "KIM Maju", "+62 812", "KIM Baru"],
+                          "score": [50.0, 60.0, 70.0, 80.0]})
+    table = Table("uji", "Uji", [Column("name", "Nama"), Column("kim", "KIM"),
+                                 Column("score", "Skor", "pct")], frame)
+    lines = write_csv(table, tmp_path, "id").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1:] == ["Siti;KIM Maju;50,0", "\"'=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\";"
+                         "KIM Maju;60,0", ";'+62 812;70,0", "-1.5;KIM Baru;80,0"]
+    assert frame["name"].iloc[1].startswith("=")  # the report's own table is unchanged

@@ -140,8 +140,12 @@ def write_csv(table: Table, folder: Path, lang: str) -> Path:
                 if isinstance(v, float) and v == v else v for v in frame[column.id]]
         elif column.kind != "text":
             frame[column.id] = frame[column.id].astype(float).round(4)
-        else:
-            frame[column.id] = [spreadsheet_text(v) for v in frame[column.id]]
+        else:  # only the few cells that would read as a formula are changed
+            values = frame[column.id]
+            risky = values.astype(str).str.startswith(_FORMULA_START).to_numpy()
+            if risky.any():
+                frame[column.id] = [spreadsheet_text(v) if r else v
+                                    for v, r in zip(values, risky, strict=True)]
     frame = frame[[c.id for c in table.columns]]
     frame.columns = [c.label for c in table.columns]
     path = folder / f"{table.key}.csv"
