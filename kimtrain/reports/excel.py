@@ -91,9 +91,21 @@ def write_xlsx(tables: list[Table], path: Path, lang: str, notes: list[str]) -> 
         sheet.write_row(first, 0, [c.label for c in table.columns], header)
         kinds = table.frame["kind"].tolist() if "kind" in table.frame else None
         widths = [min(max(len(c.label), 6), 40) for c in table.columns]
+        write_number, write_string = sheet.write_number, sheet.write_string
         for c, column in enumerate(table.columns):
             values = table.frame[column.id].tolist() if column.id in table.frame else []
-            write_number, write_string = sheet.write_number, sheet.write_string
+            if column.kind == "text":  # most cells of a big report: the plainest loop
+                longest = 0
+                for r, value in enumerate(values, start=first + 1):
+                    if value is None or value != value:
+                        continue
+                    text = value if type(value) is str else str(value)
+                    write_string(r, c, text)
+                    if len(text) > longest:
+                        longest = len(text)
+                if longest > widths[c]:
+                    widths[c] = min(longest, 60)
+                continue
             fixed = None if column.kind == "mixed" else column.kind
             for r, value in enumerate(values, start=first + 1):
                 if value is None or value != value:  # None or NaN: an empty cell
