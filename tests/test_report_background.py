@@ -1,7 +1,8 @@
 """A big report uses the laptop's second core (``kimtrain.reports.background``): the
-first form is read and the workbook written by forked children. That may only make it
-faster: the report is the same as one made in a single process, and a child that fails
-in any way is done again here, so its error (if any) is the one a user would see."""
+first form is read, the forms equated and the workbook written by forked children. That
+may only make it faster: the report is the same as one made in a single process, and a
+child that fails in any way is done again here, so its error (if any) is the one a user
+would see."""
 
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ def test_a_report_made_with_children_is_the_report_made_alone(course, tmp_path,
     monkeypatch.setattr(writer, "BACKGROUND_CELLS", 0)
     together = build_report(course, options)
     two = write_report(together, tmp_path / "bersama")
-    assert forks == ["_form", "write_xlsx"]  # really made by children
+    assert forks == ["_form", "measure", "write_xlsx"]  # really made by children
     assert list(together.forms) == ["pre", "post"]
     for a, b in zip(alone.tables, together.tables, strict=True):
         assert a.key == b.key and a.frame.equals(b.frame), a.key

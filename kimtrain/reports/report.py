@@ -91,32 +91,29 @@ def build_report(course: Course, options: ReportOptions) -> Report:
     role_cuts = {role: c.cut for role, c in cuts.items()}
     lang = options.lang or get_language()
     roster = load_roster(course)
+    big = len(roster) >= BACKGROUND_ROSTER
     named = [(role, name) for role, name in (("pre", options.pre), ("post", options.post))
              if name]
     # a big programme's two forms are read at once, the first by a second process
-    first = Background(_form, course, named[0][1],
-                       wanted=len(named) == 2 and len(roster) >= BACKGROUND_ROSTER)
+    first = Background(_form, course, named[0][1], wanted=big and len(named) == 2)
     later = {role: _form(course, name) for role, name in named[1:]}
     forms = {named[0][0]: first.result(), **later}
     from kimtrain.reports import measurement
+    from kimtrain.reports.followup import followup_tables
 
-    equated = measurement.measure(course, forms)
+    # and the equating (a Rasch calibration) while the tables that need none are made
+    equating = Background(measurement.measure, course, forms, wanted=big)
     frame = participant_frame(roster, forms)
     groups = group_table(frame, role_cuts)
     pseudonyms = Pseudonyms(course_key(course))
-    report = Report(course, options, lang, date.today(), forms, frame, groups,
-                    pseudonyms=pseudonyms, equated=equated, cut_info=cut_info, cuts=cuts)
     names = {p.id: p.nama for p in roster} if options.names else None
     roles = list(forms)
     internal = options.internal or options.names
     people = sections.participant_table(frame, forms, pseudonyms, role_cuts, lang, names,
                                         internal=internal)
-    report.summary = summarize(frame, groups, roles, role_cuts, lang, equated)
-    report.tables = [
-        key_table(report.summary, roles, role_cuts, lang),
-        sections.follow_up(people, frame, pseudonyms, forms, role_cuts, lang),
-        sections.summary_table(groups[0], forms, role_cuts, lang),
-        *measurement.equating_tables(equated, lang),
+    leading = [sections.follow_up(people, frame, pseudonyms, forms, role_cuts, lang),
+               sections.summary_table(groups[0], forms, role_cuts, lang)]
+    rest = [
         *sections.group_tables(groups, roles, role_cuts, lang),
         *sections.rollup_tables(frame, forms, lang),
         *sections.reliability_tables(forms, lang),
@@ -128,10 +125,14 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         people,
         long_table(frame, forms, pseudonyms, lang, None, internal),  # names: one sheet only
         sections.context_table(lang),
+        *followup_tables(course, lang),  # level 3: follow-up tasks (issue 15)
     ]
-    from kimtrain.reports.followup import followup_tables
-
-    report.tables += followup_tables(course, lang)  # level 3: follow-up tasks (issue 15)
+    equated = equating.result()
+    report = Report(course, options, lang, date.today(), forms, frame, groups,
+                    pseudonyms=pseudonyms, equated=equated, cut_info=cut_info, cuts=cuts)
+    report.summary = summarize(frame, groups, roles, role_cuts, lang, equated)
+    report.tables = [key_table(report.summary, roles, role_cuts, lang), *leading,
+                     *measurement.equating_tables(equated, lang), *rest]
     by_group = measurement.group_gain_table(equated, frame, lang)
     if by_group is not None:
         report.tables.insert(report.tables.index(report.table("kenaikan_setara")) + 1,
