@@ -341,3 +341,25 @@ def test_province_rollup_over_three_courses(pg_course, baamang, laptop, tmp_path
     assert "kurang dari 5 peserta" in text
     for csv in out.glob("*.csv"):
         assert "KIM-00" not in csv.read_text(encoding="utf-8-sig")
+
+
+def test_a_form_read_by_a_second_process_on_postgresql(pg_course):
+    """A big report reads its first form in a forked child (reports/background.py) while
+    this process reads the other: on PostgreSQL each opens its own connection, and the
+    child's form is the one this process reads."""
+    import numpy as np
+
+    from kimtrain.reports.background import Background, can_fork
+    from kimtrain.reports.report import _form
+
+    if not can_fork():
+        pytest.skip("one core or no fork: a report reads its forms one after the other")
+    course, _ = pg_course
+    job = Background(_form, course, NAME)
+    assert job.forked
+    here = _form(course, NAME)  # at the same time, in this process
+    there = job.result()
+    assert not job.redone
+    assert there.data.participants == here.data.participants and len(here.data.participants) == 7
+    np.testing.assert_array_equal(there.data.scores, here.data.scores)
+    assert there.data.results.equals(here.data.results)

@@ -46,6 +46,7 @@ def test_the_call_runs_in_a_child_and_its_value_comes_back():
     job = Background(_where)
     assert job.forked
     assert job.result() not in (os.getpid(), None)
+    assert not job.redone
 
 
 @needs_fork
@@ -54,6 +55,7 @@ def test_a_failed_child_is_done_again_here(function):
     job = Background(function)
     assert job.forked
     assert job.result() == os.getpid()
+    assert job.redone
 
 
 def test_unwanted_or_stopped_it_runs_here():
@@ -91,10 +93,12 @@ def test_a_report_made_with_children_is_the_report_made_alone(course, tmp_path,
     alone = build_report(course, options)
     one = write_report(alone, tmp_path / "sendiri")
     forks: list[str] = []
+    jobs: list[Background] = []
     real_init = Background.__init__
 
     def counted(self, function, *args, wanted=True):
         real_init(self, function, *args, wanted=wanted)
+        jobs.append(self)
         if self.forked:
             forks.append(function.__name__)
 
@@ -104,6 +108,7 @@ def test_a_report_made_with_children_is_the_report_made_alone(course, tmp_path,
     together = build_report(course, options)
     two = write_report(together, tmp_path / "bersama")
     assert forks == ["_form", "measure", "write_xlsx"]  # really made by children
+    assert not any(job.redone for job in jobs)  # and none of them done again here
     assert list(together.forms) == ["pre", "post"]
     for a, b in zip(alone.tables, together.tables, strict=True):
         assert a.key == b.key and a.frame.equals(b.frame), a.key

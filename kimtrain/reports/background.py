@@ -45,6 +45,8 @@ class Background(Generic[R]):
     def __init__(self, function: Callable[..., R], *args: object, wanted: bool = True) -> None:
         self._function, self._args = function, args
         self._process: BaseProcess | None = None
+        self.forked = False  # the call was started in a child
+        self.redone = False  # the child failed and the call was run again here
         if not (wanted and can_fork()):
             return
         context = multiprocessing.get_context("fork")
@@ -59,10 +61,7 @@ class Background(Generic[R]):
         finally:
             child.close()
         self._process = process
-
-    @property
-    def forked(self) -> bool:
-        return self._process is not None
+        self.forked = True
 
     def result(self) -> R:
         """The call's value: the child's, or (no child, or it failed) computed here."""
@@ -76,7 +75,10 @@ class Background(Generic[R]):
             self._conn.close()
             self._process.join()
             self._process = None
-        return value if done else self._function(*self._args)
+        if done:
+            return value
+        self.redone = True
+        return self._function(*self._args)
 
     def stop(self) -> None:
         """Stop the child (the work around it failed); :meth:`result` would run the call
