@@ -6,7 +6,10 @@ message keys of the i18n catalogs. Everything the checks read from the machine
 (memory, disk, network adapters, the port, versions, the operating system) comes
 through a :class:`Probe`, so tests replace it with fakes.
 
-Phone capacity uses the memory a served participant costs, measured with
+Phone capacity is that of the practice modules, where each phone has its own kernel (a
+test on the light page, ``/ujian/<name>``, is served by the server process itself and
+costs about 0.1 MiB per participant, ``benchmarks/serve_load.py``). It uses the memory
+a served participant costs, measured with
 ``benchmarks/serve_load.py`` on Linux (4 and 8 simultaneous participants on a
 40-item test, PSS): about 47 MiB per participant and 120 MiB for the server itself.
 Windows shares fewer pages between processes, so both are taken 1.5 times
