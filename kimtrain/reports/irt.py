@@ -84,6 +84,18 @@ class _Data:
         self.onehot[np.arange(len(groups)), groups] = 1.0
         self.size = self.onehot.sum(axis=0)
 
+    def _posterior(self, logl: np.ndarray, mean: np.ndarray, sd: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """From each row's log-likelihood at the nodes: the groups' priors, each row's
+        posterior over the nodes and its log marginal likelihood."""
+        prior = np.stack([_normal_weights(m, s) for m, s in zip(mean, sd, strict=True)])
+        logpost = logl + np.log(prior[self.groups] + 1e-300)
+        top = logpost.max(axis=1, keepdims=True)
+        post = np.exp(logpost - top)
+        marginal = post.sum(axis=1, keepdims=True)
+        post /= marginal
+        return prior, post, (np.log(marginal) + top)[:, 0]
+
     def estep(self, b: np.ndarray, mean: np.ndarray, sd: np.ndarray
               ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Log-likelihood, posterior over the nodes per row, the priors, and the
@@ -91,13 +103,8 @@ class _Data:
         prob = _sigmoid(NODES[:, None] - b[None, :])  # nodes × items
         logl = (_dot("ri,qi->rq", self.ones, np.log(prob))
                 + _dot("ri,qi->rq", self.zeros, np.log1p(-prob)))
-        prior = np.stack([_normal_weights(m, s) for m, s in zip(mean, sd, strict=True)])
-        logpost = logl + np.log(prior[self.groups] + 1e-300)
-        top = logpost.max(axis=1, keepdims=True)
-        post = np.exp(logpost - top)
-        marginal = post.sum(axis=1, keepdims=True)
-        post /= marginal
-        loglik = float((np.log(marginal) + top).sum())
+        prior, post, marginal = self._posterior(logl, mean, sd)
+        loglik = float(marginal.sum())
         expected_n = _dot("rq,ri->qi", post, self.observed)
         expected_r = _dot("rq,ri->qi", post, self.ones)
         return loglik, post, prior, prob, expected_n, expected_r
@@ -139,13 +146,8 @@ class _Patterns(_Data):
         prob = _sigmoid(NODES[:, None] - b[None, :])  # nodes × items
         softplus = -np.log1p(-prob)  # log(1 + e^(θ − b))
         logl = self.score[:, None] * NODES[None, :] - self.pattern @ softplus.T
-        prior = np.stack([_normal_weights(m, s) for m, s in zip(mean, sd, strict=True)])
-        logpost = logl + np.log(prior[self.groups] + 1e-300)
-        top = logpost.max(axis=1, keepdims=True)
-        post = np.exp(logpost - top)
-        marginal = post.sum(axis=1, keepdims=True)
-        post /= marginal
-        loglik = float(self.count @ (np.log(marginal) + top)[:, 0] - self.right @ b)
+        prior, post, marginal = self._posterior(logl, mean, sd)
+        loglik = float(self.count @ marginal - self.right @ b)
         expected_n = post.T @ self.observed
         expected_r = post.T @ self.ones
         return loglik, post, prior, prob, expected_n, expected_r
