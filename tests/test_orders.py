@@ -284,11 +284,10 @@ def test_the_trainer_is_told_when_there_is_no_list(course):
 
 # -- a course without a counterbalanced pair -------------------------------------------------
 def test_a_form_outside_a_counterbalanced_pair_never_reads_the_list(tmp_path):
+    from kimtrain.serve.identity import ensure_pins
     from kimtrain.serve.orders import orders_section
 
     from .serving import workshop_course
-
-    from kimtrain.serve.identity import ensure_pins
 
     course = workshop_course(tmp_path / "biasa")
     ensure_pins(course.root, [p.id for p in load_roster(course)])
