@@ -360,7 +360,7 @@ def test_a_participant_on_a_phone_is_sent_to_their_first_test(course, browser):
         page.goto(process.url + "ujian/akhir")
         page.locator(".kt-identity input.kt-code").fill(code)
         page.locator(".kt-identity input.kt-pin").fill(pin_of(course, code))
-        page.locator(".kt-identity .kt-action").first.tap()
+        page.locator(".kt-identity .kt-action").tap()
         status = page.locator('.kt-identity .kt-status[data-status="error"]')
         status.wait_for()
         assert "Ini tes kedua Anda" in status.inner_text()
@@ -378,7 +378,7 @@ def test_a_participant_on_a_phone_is_sent_to_their_first_test(course, browser):
         link.tap()
         page.wait_for_url("**/ujian/awal")
         page.locator(".kt-identity input.kt-code").wait_for(state="visible")
-        page.locator(".kt-identity .kt-action").first.tap()  # the tab remembers code and PIN
+        page.locator(".kt-identity .kt-action").tap()  # the tab remembers code and PIN
         page.locator('.kt-identity .kt-status[data-status="saved"]').wait_for()
         for item in FORMS["awal"][1]:
             card = page.locator(f'.kt-card[data-item="{item}"]')
@@ -394,7 +394,7 @@ def test_a_participant_on_a_phone_is_sent_to_their_first_test(course, browser):
 
         page.goto(process.url + "ujian/akhir")
         page.locator(".kt-identity input.kt-code").wait_for(state="visible")
-        page.locator(".kt-identity .kt-action").first.tap()
+        page.locator(".kt-identity .kt-action").tap()
         page.locator('.kt-identity .kt-status[data-status="saved"]').wait_for()
         assert page.locator(".kt-identity a.kt-go-first").is_hidden()
         card = page.locator('.kt-card[data-item="AMAN-OTP-01"]')

@@ -245,7 +245,7 @@ function renderIdentity(model, el) {
   // Refused with the page to open instead (a counterbalanced pair: the first test
   // first): a link under the message. The address is the server's own; its words are
   // text, never markup.
-  const elsewhere = h("a", { class: "kt-action kt-go-first", hidden: true });
+  const elsewhere = h("a", { class: "kt-go-first", hidden: true });
   const showLink = () => {
     const link = model.get("link") || {};
     const href = typeof link.href === "string" && /^\/(?!\/)/.test(link.href) ? link.href : "";
