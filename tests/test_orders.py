@@ -351,6 +351,11 @@ def test_a_broken_list_keeps_the_pair_closed_and_the_page_working(course, caplog
 @pytest.mark.slow
 @pytest.mark.browser
 def test_a_participant_on_a_phone_is_sent_to_their_first_test(course, browser):
+    from kimtrain.serve.identity import ensure_pins
+
+    save_roster(course, [*load_roster(course), Participant(
+        "KIM-031", "Warga Baru (contoh)", "KIM Baru", "Ketapang", "Mentawa Baru Ketapang")])
+    ensure_pins(course.root, ["KIM-031"])
     code = _first_awal(course)
     process = ServerProcess(course.root, "--warm", "0")
     context = browser.new_context(**PHONE)
@@ -402,6 +407,56 @@ def test_a_participant_on_a_phone_is_sent_to_their_first_test(course, browser):
         card.locator('.kt-status[data-status="saved"]').wait_for()
         screenshot(page, "orders-phone-02-second-test-open")
         assert _recorded(course, "akhir", code) == ["sheet", "presence"]
+
+        # joined after the build: opens, and the server's log says so
+        page.locator(".kt-identity .kt-link").tap()  # "Ganti peserta"
+        page.locator(".kt-identity input.kt-code").fill("KIM-031")
+        page.locator(".kt-identity input.kt-pin").fill(pin_of(course, "KIM-031"))
+        page.locator(".kt-identity .kt-action").tap()
+        page.wait_for_function("""() => document.querySelector('.kt-identity .kt-title')
+            .innerText.includes('KIM-031')""")
+        assert "KIM-031 membuka akhir, tetapi tidak tercantum" in process.log()
+    finally:
+        context.close()
+        process.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_voila_page_refuses_in_its_kernel_and_the_log_names_the_unlisted(course, browser):
+    """The same rule from a Voilà page's kernel (``kimtrain serve --voila``): the link is
+    Voilà's page of the first test; a participant not in the list opens the test and
+    the server's terminal says so."""
+    from kimtrain.serve.identity import ensure_pins
+
+    save_roster(course, [*load_roster(course), Participant(
+        "KIM-031", "Warga Baru (contoh)", "KIM Baru", "Ketapang", "Mentawa Baru Ketapang")])
+    ensure_pins(course.root, ["KIM-031"])
+    code = _first_awal(course)
+    process = ServerProcess(course.root, "--voila", "--warm", "0")
+    context = browser.new_context(**PHONE)
+    context.set_default_timeout(TIMEOUT)
+    page = context.new_page()
+    try:
+        page.goto(process.url + "voila/render/akhir/akhir.ipynb")
+        page.locator(".kt-identity input.kt-code").fill(code)
+        page.locator(".kt-identity input.kt-pin").fill(pin_of(course, code))
+        page.locator(".kt-identity .kt-action").tap()
+        status = page.locator('.kt-identity .kt-status[data-status="error"]')
+        status.wait_for()
+        assert "Ini tes kedua Anda" in status.inner_text()
+        link = page.locator(".kt-identity a.kt-go-first")
+        link.wait_for(state="visible")
+        assert link.get_attribute("href") == "/voila/render/awal/awal.ipynb"
+        screenshot(page, "orders-voila-01-second-test-first")
+        assert _recorded(course, "akhir", code) == []
+        page.locator(".kt-identity input.kt-code").fill("KIM-031")
+        page.locator(".kt-identity input.kt-pin").fill(pin_of(course, "KIM-031"))
+        page.locator(".kt-identity .kt-action").tap()
+        page.locator('.kt-identity .kt-status[data-status="saved"]').wait_for()
+        assert link.is_hidden()
+        assert _recorded(course, "akhir", "KIM-031") == ["presence"]
+        assert "KIM-031 membuka akhir, tetapi tidak tercantum" in process.log()
     finally:
         context.close()
         process.stop()
