@@ -457,6 +457,9 @@ def test_a_voila_page_refuses_in_its_kernel_and_the_log_names_the_unlisted(cours
         assert link.is_hidden()
         assert _recorded(course, "akhir", "KIM-031") == ["presence"]
         assert "KIM-031 membuka akhir, tetapi tidak tercantum" in process.log()
+        status, trainer = process.get("pelatih")  # this machine: the trainer
+        assert status == 200
+        assert "akhir: 1 peserta tidak tercantum di daftar urutan: KIM-031." in trainer
     finally:
         context.close()
         process.stop()
