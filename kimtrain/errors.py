@@ -10,6 +10,7 @@
     ├── AnswerError               an answer that does not fit its item
     ├── StoreError                the answer store cannot be read or written
     ├── SubmittedAlready          an answer after "Kirim" (the sheet is locked)
+    ├── RefusedWithLink           refused, with the page to open instead (its link)
     ├── CourseError               a course folder that is missing or malformed
     └── NbgraderError             an nbgrader step that failed (its log attached)
 
@@ -34,6 +35,7 @@ __all__ = [
     "KimtrainError",
     "KimtrainWarning",
     "NbgraderError",
+    "RefusedWithLink",
     "RosterError",
     "StoreError",
     "SubmittedAlready",
@@ -156,3 +158,13 @@ class SubmittedAlready(KimtrainError):
     """The participant has sent the sheet ("Kirim"); its answers are locked."""
 
     key = "widget.already_submitted"
+
+
+class RefusedWithLink(KimtrainError):
+    """Refused, with where to go instead: ``link`` is ``{"href": ..., "text": ...}`` (an
+    address of this server and its words), or empty when there is no page to link."""
+
+    def __init__(self, key: str | None = None, link: dict[str, str] | None = None,
+                 **params: Any) -> None:
+        self.link = dict(link or {})
+        super().__init__(key, **params)

@@ -12,7 +12,9 @@
   position on both forms (Kolen & Brennan's common-item design);
 * ``counterbalanced`` — two different forms; half of each KIM group takes this form
   first and the pair second, half the reverse (:func:`assign_orders`, recorded in
-  ``roster/urutan.csv`` and read by the report);
+  ``roster/urutan.csv``, read by the report and, line by line with
+  :func:`read_order_list`, by the workshop server, which lets nobody open their
+  second form before handing in their first: :mod:`kimtrain.serve.orders`);
 * ``same`` — the same items pre and post.
 
 :func:`check_pair` checks two blueprints against each other; every problem names the
@@ -25,25 +27,29 @@ import csv
 import io
 import os
 import random
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kimtrain.errors import BankIssue
+from kimtrain.errors import BankIssue, KimtrainError
 
 if TYPE_CHECKING:
     from kimtrain.assessment.blueprint import Blueprint
     from kimtrain.bank.yamlsource import Located
     from kimtrain.course.roster import Participant
 
-__all__ = ["DESIGNS", "MIN_ANCHOR_SHARE", "ORDER_FILE", "Linking", "assign_orders",
-           "check_pair", "load_orders", "parse_linking", "save_orders"]
+__all__ = ["DESIGNS", "MIN_ANCHOR_SHARE", "ORDER_COLUMNS", "ORDER_FILE", "Linking",
+           "OrderListError", "OrderRow", "assign_orders", "check_pair", "load_orders",
+           "parse_linking", "read_order_list", "save_orders"]
 
 DESIGNS = ("anchor", "counterbalanced", "same")
 MIN_ANCHOR_SHARE = 0.20
 ORDER_FILE = "urutan.csv"
 ORDERS = ("AB", "BA")
+ORDER_COLUMNS = ("peserta", "urutan", "tes_pertama", "tes_kedua")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -206,3 +212,78 @@ def load_orders(path: Path, first: str, second: str) -> dict[str, str]:
             elif pair == (second, first):
                 orders[row["peserta"]] = "BA"
     return orders
+
+
+class OrderListError(KimtrainError):
+    """``urutan.csv`` cannot be trusted: ``path``, ``line``, ``column`` and ``problem``
+    (a message key, said with ``value``)."""
+
+    key = "orders.bad_file"
+
+    def message(self, lang: str | None = None) -> str:
+        from kimtrain.i18n import t
+
+        problem = t(str(self.params.get("problem")), lang=lang,
+                    value=self.params.get("value", ""))
+        return t(self.key, lang=lang, **{**self.params, "problem": problem})
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    """One line of ``urutan.csv``: ``participant`` takes ``first``, then ``second``."""
+
+    participant: str
+    first: str
+    second: str
+    line: int
+
+
+def read_order_list(path: Path) -> dict[str, OrderRow]:
+    """Every line of ``urutan.csv`` by participant code (upper case); {} when there is no
+    file. Unlike :func:`load_orders` (the report's lenient read) nothing is skipped: a
+    file that cannot be trusted raises :class:`OrderListError` naming the file, the line
+    and the column."""
+    if not path.is_file():
+        return {}
+
+    def bad(line: int, column: str, problem: str, value: str = "") -> OrderListError:
+        return OrderListError(path=str(path), line=line, column=column, problem=problem,
+                              value=value[:40])
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise bad(1, "-", "orders.problem.unreadable", type(exc).__name__) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [cell.strip().lower() for cell in next(reader, [])]
+    except csv.Error as exc:
+        raise bad(1, "-", "orders.problem.csv", str(exc)) from exc
+    missing = [c for c in ORDER_COLUMNS if c not in header]
+    if missing:
+        raise bad(1, missing[0], "orders.problem.header", ",".join(header)[:40])
+    where = {c: header.index(c) for c in ORDER_COLUMNS}
+    rows: dict[str, OrderRow] = {}
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                raise bad(line, "-", "orders.problem.cells", str(len(cells)))
+            value = {c: cells[i].strip() for c, i in where.items()}
+            for column in ("peserta", "tes_pertama", "tes_kedua"):
+                if not _CODE.match(value[column]):
+                    raise bad(line, column, "orders.problem.value", value[column])
+            if value["tes_pertama"] == value["tes_kedua"]:
+                raise bad(line, "tes_kedua", "orders.problem.same", value["tes_kedua"])
+            code = value["peserta"].upper()
+            if code in rows:
+                raise bad(line, "peserta", "orders.problem.twice", value["peserta"])
+            rows[code] = OrderRow(code, value["tes_pertama"], value["tes_kedua"], line)
+    except csv.Error as exc:
+        raise bad(reader.line_num, "-", "orders.problem.csv", str(exc)) from exc
+    return rows

@@ -41,7 +41,8 @@ def build(args: argparse.Namespace) -> int:
 
 def _record_orders(course: Course, name: str, pair: str) -> None:
     """Counterbalanced pair: who takes which form first, balanced within KIM groups,
-    recorded once in roster/urutan.csv (never overwritten: it is what was handed out)."""
+    recorded once in roster/urutan.csv (never overwritten: it is what was handed out;
+    ``kimtrain serve`` enforces it, kimtrain.serve.orders, and the report reads it)."""
     from kimtrain.assessment.design import ORDER_FILE, assign_orders, save_orders
     from kimtrain.course.roster import load_roster
 

@@ -211,7 +211,10 @@ class TrainerHandler(_Base):
         hadir = "" if self.server.hub else attendance_section(
             self.server.workshop, lang, token=self.server.trainer_key,
             key=self.get_query_argument("kunci", ""))
-        extra = trainer_extra(self.server.workshop.course, lang)
+        from kimtrain.serve.orders import orders_section
+
+        extra = orders_section(self.server.workshop, lang) + trainer_extra(
+            self.server.workshop.course, lang)
         self.write(trainer_page(self.server.workshop, statuses, self.server.urls, lang,
                                 extra=hadir + self._pin_section() + extra))
 

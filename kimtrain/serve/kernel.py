@@ -10,6 +10,8 @@ naming the course and this module's :func:`attach` as the host
   sheet is sent; only then the welcome line shows the roster name;
 * a guard on the kernel's messages (:mod:`kimtrain.widgets.guard`): no widget made by
   the client, no traceback sent to it;
+* the order of a counterbalanced pair (:func:`kimtrain.serve.orders.enforce`): a
+  participant's second form opens only once the first is handed in;
 * a presence record, so the trainer sees who has started before the first tap;
 * a hand-in hook: after "Kirim" the notebook and the participant's own answer sheet
   are placed in nbgrader's ``submitted/<ID>/<assessment>/`` with ``timestamp.txt``,
@@ -29,6 +31,7 @@ from kimtrain.context import COURSE, SERVER, SERVER_HOST, SessionContext
 from kimtrain.i18n import t
 from kimtrain.serve.records import record_presence
 from kimtrain.serve.submission import place_submission
+from kimtrain.widgets.guard import say_to_server
 
 if TYPE_CHECKING:
     from kimtrain.widgets.session import Assessment
@@ -70,14 +73,27 @@ def _check_identity(root: Path, session: Assessment, code: str, pin: str) -> str
     from kimtrain.serve.identity import check_code_pin, client_of_kernel
 
     # the light page's session (kimtrain.serve.light) knows its phone's address
-    client = getattr(session, "serve_client", None) or client_of_kernel(root)
+    light = getattr(session, "serve_client", None)
+    client = light or client_of_kernel(root)
     person = check_code_pin(root, code, pin, client=client)
+    # a counterbalanced pair: the first test first (refused: nothing is recorded)
+    from kimtrain.serve.orders import enforce, served_link
+
+    link_of = getattr(session, "serve_link", None) or served_link(root)
+    enforce(root, session, code, link_of=link_of, say=_log_line if light else say_to_server)
     record_presence(root, session.name, code)
     if person is None:
         return None
     where = ", ".join(part for part in (person.kim, person.desa) if part)
     return t("serve.identity.roster", lang=session.lang, nama=person.nama,
              where=f" ({where})" if where else "")
+
+
+def _log_line(text: str) -> None:
+    """The server process's log (the light page's session runs there)."""
+    import logging
+
+    logging.getLogger("kimtrain.serve").warning("%s", text)
 
 
 def _hand_in(root: Path, session: Assessment, sheet: AnswerSheet) -> str | None:

@@ -154,7 +154,8 @@ def _widget_states(session: Any) -> dict[str, dict[str, Any]]:
     labels = session._labels()
     states: dict[str, dict[str, Any]] = {
         "identity": {**common, "kind": "identity", "labels": labels, "participant": "",
-                     "code": "", "locked": False, "pin_required": session.pin_required},
+                     "code": "", "locked": False, "pin_required": session.pin_required,
+                     "link": {}},
         "check": {**common, "kind": "check", "labels": labels, "result": {}},
         "submit": {**common, "kind": "submit", "labels": labels, "result": {}, "done": False},
     }
@@ -277,7 +278,15 @@ class LightPages:
 
         session: Any = Assessment(served.name, served.folder, context=self.context)
         session.serve_client = client  # the PIN check's per-phone limit (serve.kernel)
+        session.serve_link = self.link_of  # a form to open first (serve.orders)
         return session
+
+    def link_of(self, name: str) -> str | None:
+        """The page of test ``name`` on this server: its light page, else Voilà's; None
+        when it is not served here."""
+        if name not in self.folders:
+            return None
+        return light_url(name) if self.available(name) else f"/voila/render/{name}/{name}.ipynb"
 
     def _prune(self) -> None:
         now = time.monotonic()

@@ -10,6 +10,7 @@ what participants may open into a folder of its own::
                               and the participants' answer sheets (one file each)
         modul/                practice modules (copied from <course>/modul/ or --modul)
       presence/               who has identified, per assessment (for the trainer)
+      disajikan.json          the tests this server serves (for its kernels' links)
 
 Re-running ``kimtrain serve`` refreshes the notebooks and keeps every answer sheet.
 """
@@ -176,4 +177,10 @@ def prepare_workshop(course: Course, names: Iterable[str] | None = None, *,
     served_modules = _copy_modules(sources, root / MODULES)
     if not assessments and not served_modules:
         raise CourseError("serve.nothing", path=str(course.root))
+    # which tests this server serves, for its kernels (kimtrain.serve.orders.served_link)
+    from kimtrain.answers.store import atomic_write
+    from kimtrain.serve.orders import SERVED_LIST
+
+    atomic_write(course.root / SERVED_LIST,
+                 json.dumps({"assessments": [a.name for a in assessments]}).encode("utf-8"))
     return Workshop(course, root, assessments, served_modules)

@@ -26,7 +26,7 @@ import sys
 import traceback
 from typing import Any
 
-__all__ = ["ALLOWED_TARGETS", "install", "report_failure"]
+__all__ = ["ALLOWED_TARGETS", "install", "report_failure", "say_to_server"]
 
 # comm targets a page may open, with how many opens one kernel accepts
 ALLOWED_TARGETS = {"jupyter.widget.control": 20}
@@ -53,6 +53,11 @@ def _say(text: str) -> None:
         return
     with contextlib.suppress(OSError):
         os.write(fd, f"kimtrain kernel: {text.rstrip()}\n".encode("utf-8", "replace"))
+
+
+def say_to_server(text: str) -> None:
+    """One line for the server's terminal (never the page)."""
+    _say(text)
 
 
 def report_failure(exc: BaseException) -> None:

@@ -29,7 +29,7 @@ from kimtrain.answers.store import AnswerSheet, AnswerStore, FileAnswerStore, pa
 from kimtrain.answers.values import normalise_response
 from kimtrain.assessment.manifest import load_manifest, localize
 from kimtrain.context import SessionContext, current, host_hook
-from kimtrain.errors import KimtrainError, SubmittedAlready
+from kimtrain.errors import KimtrainError, RefusedWithLink, SubmittedAlready
 from kimtrain.i18n import get_language, t
 from kimtrain.widgets.offline import attach_zip
 from kimtrain.widgets.views import CheckWidget, IdentityWidget, ItemWidget, SubmitWidget
@@ -192,17 +192,24 @@ class Assessment:
         if content.get("event") == "change":
             self.participant = None
             widget.participant = ""
+            if getattr(widget, "link", {}):
+                widget.link = {}
             for w in self.widgets.values():
                 w.set_quietly(None)
                 w.disabled = True
                 w.show_status("", t("widget.identify_first", lang=self.lang))
             return
+        link: dict[str, str] = {}
         try:
             self.identify(str(content.get("code", ""))[:64], str(content.get("pin", ""))[:64])
             welcome = t("widget.identity.welcome", lang=self.lang, participant=self.participant)
             widget.show_status("saved", " ".join([welcome, *self._welcome_notes]))
         except KimtrainError as exc:
             widget.show_status("error", t(exc.key, lang=self.lang, **exc.params))
+            if isinstance(exc, RefusedWithLink):  # the page to open instead (a tap-able link)
+                link = exc.link
+        if getattr(widget, "link", {}) != link:
+            widget.link = link
 
     # -- answering ----------------------------------------------------------------------
     def answer(self, item_id: str, value: Any) -> Any:

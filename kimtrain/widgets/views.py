@@ -159,6 +159,8 @@ class IdentityWidget(_Widget):
     code = traitlets.Unicode("").tag(sync=True)
     locked = traitlets.Bool(False).tag(sync=True)
     pin_required = traitlets.Bool(False).tag(sync=True)
+    # where to go instead of this page ({"href", "text"}), shown as a link under the card
+    link = traitlets.Dict().tag(sync=True)
 
     def __init__(self, on_event: Callable[[IdentityWidget, dict[str, Any]], None],
                  **kwargs: Any) -> None:

@@ -242,10 +242,24 @@ function renderIdentity(model, el) {
       if (pin && !pin.value) pin.value = remembered("kimtrain-pin");
     }
   };
+  // Refused with the page to open instead (a counterbalanced pair: the first test
+  // first): a link under the message. The address is the server's own; its words are
+  // text, never markup.
+  const elsewhere = h("a", { class: "kt-go-first", hidden: true });
+  const showLink = () => {
+    const link = model.get("link") || {};
+    const href = typeof link.href === "string" && /^\/(?!\/)/.test(link.href) ? link.href : "";
+    elsewhere.hidden = !href;
+    if (href) elsewhere.setAttribute("href", href);
+    else elsewhere.removeAttribute("href");
+    elsewhere.textContent = href ? String(link.text || href) : "";
+  };
   model.on("change:participant", paint);
   model.on("change:locked", paint);
+  model.on("change:link", showLink);
   paint();
-  card.append(title, input, ...(pin ? [pin] : []), start, change, statusLine(model));
+  showLink();
+  card.append(title, input, ...(pin ? [pin] : []), start, change, statusLine(model), elsewhere);
   el.append(card);
 }
 
