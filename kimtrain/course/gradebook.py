@@ -192,9 +192,11 @@ def _by_participant(course: Course, assessment: str) -> Iterator[list[CellScore]
             spelled = any(code(str(pid)) != pid for (pid,) in
                           conn.execute(text(_STUDENTS), params))
             if not spelled:
-                result = conn.execution_options(yield_per=_BATCH).execute(
-                    text(_QUERY + " ORDER BY submitted_assignment.student_id"), params)
-                rows = (r for part in result.partitions() for r in part)
+                # a server-side cursor on PostgreSQL; the size given to partitions()
+                # too (without it, a buffered result's fetchmany() fetches everything)
+                query = text(_QUERY + " ORDER BY submitted_assignment.student_id")
+                result = conn.execute(query.execution_options(yield_per=_BATCH), params)
+                rows = (r for part in result.partitions(_BATCH) for r in part)
                 for _, mine in groupby(rows, key=lambda r: r[0]):
                     yield _cells(list(mine))
                 return
