@@ -4,6 +4,7 @@ grade`` alone on larger cohorts.
 
     python benchmarks/grade_speed.py [--participants 40] [--items 40]
                                      [--scale 500,2000,5000] [--no-profile]
+                                     [--db sqlite,postgres] [--profile-scale N]
 
 Both are timed end to end as commands (``nbgrader autograde NAME`` and ``kimtrain grade
 NAME``, each a fresh Python process), with wall time, CPU time (the command and the
@@ -12,11 +13,23 @@ worker processes it waited for: the fairer figure on a shared machine) and peak 
 the script exits 1. Then ``kimtrain grade`` runs once more in process, in one worker,
 under cProfile (where its time goes), and at each ``--scale`` size on a fresh course:
 wall, CPU, per participant and peak memory (flat in N when the grading streams).
+
+``--db sqlite,postgres`` runs each ``--scale`` size on both gradebooks in the same run,
+side by side: the PostgreSQL course is made as a trainer makes one (``kimtrain init
+--db-url postgresql:///kim_...?host=SOCKET``, docs/postgresql.md), its database on a
+throwaway cluster (tests/pgcluster.py: ``initdb`` in a temporary folder, Unix socket,
+peer authentication; stopped and removed at the end, also on error). The kimtrain
+command's CPU does not include the server's, which is in other processes: that is
+printed on its own ("server CPU s", the postmaster and its backends from ``/proc``).
+``--profile-scale N`` profiles ``kimtrain grade`` in process on a fresh course of N
+participants on each ``--db`` (cProfile, as for the comparison).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import random
@@ -25,7 +38,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the checkout's tests/ (tests/pgcluster.py)
 
 NAME = "cepat"
 
@@ -42,17 +60,27 @@ def bank(items: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def make_course(root: Path, participants: int, items: int):
+def make_course(root: Path, participants: int, items: int, db_url: str | None = None) -> Any:
+    """A course of ``participants`` hand-ins; its gradebook SQLite in the folder, or the
+    database at ``db_url`` (as ``kimtrain init --db-url`` makes it)."""
     from kimtrain.answers import FileAnswerStore
     from kimtrain.answers.store import Answer, AnswerSheet, atomic_write
     from kimtrain.assessment.blueprint import load_blueprint
     from kimtrain.assessment.build import build_assessment
     from kimtrain.assessment.manifest import load_manifest
-    from kimtrain.course import create_course
+    from kimtrain.cli import main as kimtrain
+    from kimtrain.course import create_course, open_course
     from kimtrain.course.nbgrader_api import Nbgrader
     from kimtrain.widgets import record_answer
 
-    course = create_course(root, course_id="bench")
+    if db_url is None:
+        course = create_course(root, course_id="bench")
+    else:  # the documented way (docs/postgresql.md)
+        with contextlib.redirect_stdout(io.StringIO()):  # the trainer's next steps
+            done = kimtrain(["init", str(root), "--course-id", "bench", "--db-url", db_url])
+        if done != 0:
+            raise SystemExit(f"kimtrain init --db-url {db_url} failed")
+        course = open_course(root)
     (course.bank_dir / "bench.yaml").write_text(bank(items), encoding="utf-8")
     course.blueprint(NAME).write_text(
         f"name: {NAME}\ntitle: Benchmark\ninstructions: Jawab semua.\n"
@@ -101,7 +129,7 @@ def run(command: list[str], cwd: Path) -> tuple[float, float, float]:
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux: KiB
 
 
-def profile(course_root: Path, top: int = 15) -> None:
+def profile(course_root: Path, top: int = 15, label: str = "") -> None:
     """``kimtrain grade`` in this process, one worker, under cProfile."""
     import cProfile
     import io
@@ -119,7 +147,8 @@ def profile(course_root: Path, top: int = 15) -> None:
     stats = pstats.Stats(profiler, stream=text)
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
-    print(f"\nProfile of kimtrain grade (in process, 1 worker, under cProfile: {seconds:.2f} s)")
+    print(f"\nProfile of kimtrain grade{label} (in process, 1 worker, under cProfile: "
+          f"{seconds:.2f} s)")
     for line in text.getvalue().splitlines():
         if line.strip() and not line.startswith(("   Ordered by", "   List reduced")):
             print("  " + line[:150])
@@ -132,13 +161,19 @@ def scores(course) -> list[tuple]:
                   for c in cell_scores(course, NAME))
 
 
-def grade_rows(course) -> int:
-    import sqlite3
+def grade_rows(course: Any) -> int:
+    """Graded rows (``grade.auto_score`` set) in the course's gradebook, either database."""
+    from sqlalchemy import text
 
-    db = course.db_url.removeprefix("sqlite:///")
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        return int(conn.execute("SELECT count(*) FROM grade WHERE auto_score IS NOT NULL"
-                                ).fetchone()[0])
+    from kimtrain.course.database import engine
+
+    readonly = engine(course.db_url, readonly=True)
+    try:
+        with readonly.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM grade "
+                                         "WHERE auto_score IS NOT NULL")).scalar_one())
+    finally:
+        readonly.dispose()
 
 
 def compare(tmp_path: Path, n: int, items: int, *, profiled: bool) -> bool:
@@ -166,12 +201,70 @@ def compare(tmp_path: Path, n: int, items: int, *, profiled: bool) -> bool:
     return agree
 
 
+class Databases:
+    """The gradebooks the ``--scale`` runs use: ``sqlite`` (a file in the course folder)
+    and ``postgres`` (a database per course on one throwaway cluster)."""
+
+    def __init__(self, names: list[str]) -> None:
+        unknown = set(names) - {"sqlite", "postgres"}
+        if unknown or not names:
+            raise SystemExit(f"--db: sqlite and/or postgres, not {sorted(unknown) or names}")
+        self.names = names
+        self.cluster: Any = None
+        if "postgres" in names:
+            from tests.pgcluster import NoPostgres, start_cluster
+
+            try:
+                self.cluster = start_cluster()
+            except NoPostgres as exc:
+                raise SystemExit(str(exc)) from None
+
+    def url(self, db: str, key: str) -> str | None:
+        return self.cluster.create_database(f"kim_{key}") if db == "postgres" else None
+
+    def drop(self, db: str, key: str) -> None:
+        if db == "postgres":
+            self.cluster.psql(f'DROP DATABASE IF EXISTS "kim_{key}"')
+
+    def server_cpu(self, db: str) -> Callable[[], float] | None:
+        return self.cluster.server_cpu if db == "postgres" else None
+
+    def close(self) -> None:
+        if self.cluster is not None:
+            self.cluster.remove()
+
+
+def at_scale(tmp_path: Path, size: int, items: int, db: str, dbs: Databases) -> bool:
+    """``kimtrain grade`` as a command on a fresh course of ``size``; prints one row."""
+    key = f"{db}_{size}"
+    root = tmp_path / key
+    course = make_course(root, size, items, dbs.url(db, key))
+    server = dbs.server_cpu(db)
+    load = os.getloadavg()[0]
+    before = server() if server else 0.0
+    wall, cpu, peak = run([sys.executable, "-m", "kimtrain", "grade", NAME, "--quiet"], root)
+    if server:
+        time.sleep(0.5)  # the postmaster reaps the command's backends
+    server_s = f"{server() - before:8.2f}" if server else f"{'-':>8}"
+    ok = grade_rows(course) == size * items
+    print(f"{db:9} {size:6d} {wall:8.2f} {cpu:8.2f} {server_s} {1000 * wall / size:8.2f} "
+          f"{peak:9.0f}   {'yes' if ok else 'NO':7} {load:5.1f}", flush=True)
+    shutil.rmtree(root)
+    dbs.drop(db, key)
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=40)
     parser.add_argument("--items", type=int, default=40)
     parser.add_argument("--scale", default="500,2000,5000",
                         help="cohort sizes for kimtrain grade alone (empty: none)")
+    parser.add_argument("--db", default="sqlite",
+                        help="gradebooks for the --scale runs: sqlite, postgres or "
+                             "sqlite,postgres (side by side)")
+    parser.add_argument("--profile-scale", type=int, default=0, metavar="N",
+                        help="profile kimtrain grade in process on N participants, per --db")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--scale-only", action="store_true",
                         help="only the --scale sizes, without the nbgrader comparison")
@@ -179,27 +272,32 @@ def main() -> int:
 
     n, items = args.participants, args.items
     agree = True
-    with tempfile.TemporaryDirectory(prefix="kimtrain-bench-") as tmp:
-        tmp_path = Path(tmp)
-        if not args.scale_only:
-            agree = compare(tmp_path, n, items, profiled=not args.no_profile)
-        sizes = [int(x) for x in args.scale.split(",") if x.strip()]
-        if sizes:
-            print("\nkimtrain grade at scale (command, SQLite, fresh gradebook)")
-            print("participants   wall s    CPU s   ms/participant (wall)   peak MiB   rows ok"
-                  "   load")
-        for size in sizes:
-            root = tmp_path / f"n{size}"
-            course = make_course(root, size, items)
-            load = os.getloadavg()[0]
-            wall, cpu, peak = run([sys.executable, "-m", "kimtrain", "grade", NAME, "--quiet"],
-                                  root)
-            ok = grade_rows(course) == size * items
-            agree = agree and ok
-            print(f"{size:12d} {wall:8.2f} {cpu:8.2f} {1000 * wall / size:16.2f} "
-                  f"{peak:17.0f}   {'yes' if ok else 'NO':7} {load:6.1f}", flush=True)
-            shutil.rmtree(root)
-        return 0 if agree else 1
+    dbs = Databases([x.strip() for x in args.db.split(",") if x.strip()])
+    try:
+        with tempfile.TemporaryDirectory(prefix="kimtrain-bench-") as tmp:
+            tmp_path = Path(tmp)
+            if not args.scale_only:
+                agree = compare(tmp_path, n, items, profiled=not args.no_profile)
+            sizes = [int(x) for x in args.scale.split(",") if x.strip()]
+            if sizes:
+                print(f"\nkimtrain grade at scale ({items} items; command, fresh gradebook; "
+                      "CPU s: the command and its children; server CPU s: PostgreSQL's "
+                      "processes)")
+                print("database       N   wall s    CPU s srv CPU s  ms/part  peak MiB"
+                      "   rows ok  load")
+            for size in sizes:
+                for db in dbs.names:
+                    agree = at_scale(tmp_path, size, items, db, dbs) and agree
+            if args.profile_scale:
+                for db in dbs.names:
+                    key = f"profile_{db}"
+                    make_course(tmp_path / key, args.profile_scale, items, dbs.url(db, key))
+                    profile(tmp_path / key, label=f" on {db}, {args.profile_scale} participants")
+                    shutil.rmtree(tmp_path / key)
+                    dbs.drop(db, key)
+    finally:
+        dbs.close()
+    return 0 if agree else 1
 
 
 if __name__ == "__main__":

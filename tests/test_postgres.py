@@ -108,6 +108,32 @@ def test_the_course_lives_in_postgresql(pg_course, pg_cluster):  # noqa: F811
     assert chosen and chosen != "null"
 
 
+
+def test_responses_and_totals_go_in_pieces(pg_course, pg_cluster, monkeypatch):  # noqa: F811
+    """kimtrain grade keeps memory flat by writing responses a chunk of participants at a
+    time and by reading the summary's grades through a server-side cursor in batches:
+    with chunks of 2 participants and batches of 3 rows (7 participants, so every
+    boundary falls inside a participant) the stored rows and the totals stay the same."""
+    from kimtrain.course import gradebook, tables
+
+    course, _ = pg_course
+    query = ("SELECT participant, item, position, response, points, max_points, status "
+             "FROM kimtrain_response ORDER BY participant, item")
+    before = pg_cluster.psql(query, "kim_sampit")
+    totals = gradebook.participant_scores(course, NAME)
+    monkeypatch.setattr(tables, "CHUNK", 2)
+    monkeypatch.setattr(gradebook, "_BATCH", 3)
+    assert main(["db", "sync", NAME, "--course", str(course.root)]) == 0
+    assert pg_cluster.psql(query, "kim_sampit") == before
+    assert len(before.splitlines()) > 7 * 3
+    assert gradebook.participant_scores(course, NAME) == totals
+    # the same totals as summing cell_scores (every cell read at once)
+    by_hand: dict[str, float] = {}
+    for cell in gradebook.cell_scores(course, NAME):
+        by_hand[cell.participant] = by_hand.get(cell.participant, 0.0) + (cell.score or 0.0)
+    assert {t.participant: t.score for t in totals} == by_hand
+    assert len(totals) == 7
+
 def test_feedback_report_certificates_on_postgresql(pg_course, capsys):
     course, tmp = pg_course
     root = str(course.root)

@@ -13,6 +13,7 @@ real graded course. The reports (:mod:`kimtrain.reports.data`) read the same row
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
@@ -131,35 +132,97 @@ class ParticipantScore:
 def cell_scores(course: Course, assessment: str) -> list[CellScore]:
     """Every graded item of every submission of ``assessment``, by participant and
     grade id."""
-    rows: list[CellScore] = []
-    for participant, name, score, manual, max_score in sorted(read_grades(course, assessment),
+    return _cells(read_grades(course, assessment))
+
+
+def participant_scores(course: Course, assessment: str) -> list[ParticipantScore]:
+    """Totals and per-domain sums for each participant, over the items graded so far;
+    items waiting for manual grading are counted apart (``pending``).
+
+    The grades are read one participant at a time (:func:`_by_participant`), so the
+    memory this takes does not grow with the cohort's size times its items (5,000 × 40
+    cells as objects were the largest thing ``kimtrain grade`` held)."""
+    manifest = load_manifest(course.source_dir(assessment), assessment)
+    domain_of = {item["id"]: item["domain"] for item in manifest["items"]}
+    by_participant: dict[str, ParticipantScore] = {}
+    for cells in _by_participant(course, assessment):
+        for cell in cells:
+            row = by_participant.setdefault(cell.participant,
+                                            ParticipantScore(cell.participant))
+            if cell.needs_manual:
+                row.pending += 1
+                row.pending_points += cell.max_points
+                continue
+            got = cell.score or 0.0
+            row.score += got
+            row.max_points += cell.max_points
+            bucket = row.domains.setdefault(domain_of.get(cell.item, "?"), [0.0, 0.0])
+            bucket[0] += got
+            bucket[1] += cell.max_points
+    return [by_participant[p] for p in sorted(by_participant)]
+
+
+_STUDENTS = """
+SELECT DISTINCT submitted_assignment.student_id FROM submitted_assignment
+JOIN assignment ON submitted_assignment.assignment_id = assignment.id
+WHERE assignment.name = :name AND assignment.course_id = :course
+"""
+
+
+def _by_participant(course: Course, assessment: str) -> Iterator[list[CellScore]]:
+    """:func:`cell_scores`, one participant's cells at a time (in the same order): the
+    rows come from the database ordered by participant, a batch at a time. A gradebook
+    with hub spellings of one participant (see :func:`read_grades`) is read whole."""
+    from itertools import groupby
+
+    from sqlalchemy import text
+
+    from kimtrain.hub.ids import code_mapper
+
+    code = code_mapper(course)
+    engine = open_engine(course.db_url, readonly=True)
+    params = {"name": assessment, "course": course.course_id}
+    try:
+        with engine.connect() as conn:
+            known = conn.execute(
+                text("SELECT 1 FROM assignment WHERE name = :name AND course_id = :course"),
+                params).first()
+            if known is None:
+                raise CourseError("gradebook.no_assessment", assessment=assessment)
+            spelled = any(code(str(pid)) != pid for (pid,) in
+                          conn.execute(text(_STUDENTS), params))
+            if not spelled:
+                # a server-side cursor on PostgreSQL; the size given to partitions()
+                # too (without it, a buffered result's fetchmany() fetches everything)
+                query = text(_QUERY + " ORDER BY submitted_assignment.student_id")
+                result = conn.execute(query.execution_options(yield_per=_BATCH), params)
+                rows = (r for part in result.partitions(_BATCH) for r in part)
+                for _, mine in groupby(rows, key=lambda r: r[0]):
+                    yield _cells(list(mine))
+                return
+    except CourseError:
+        raise
+    except Exception as exc:  # sqlalchemy.exc.* (a missing or locked database)
+        raise CourseError("report.gradebook_unreadable", url=course.db_url,
+                          reason=str(exc).splitlines()[0]) from exc
+    finally:
+        engine.dispose()
+    yield cell_scores(course, assessment)
+
+
+_BATCH = 10_000  # grade rows fetched at a time by _by_participant
+
+
+def _cells(rows: Iterable[GradeRow]) -> list[CellScore]:
+    """The rows' graded items as :func:`cell_scores` gives them, in its order."""
+    cells: list[CellScore] = []
+    for participant, name, score, manual, max_score in sorted(rows,
                                                               key=lambda r: (r[0], r[1])):
         item = item_of(name)
         if item is None:
             continue
         pending = bool(manual)
-        rows.append(CellScore(participant=str(participant), item=item, grade_id=name,
-                              score=None if pending else float(score),
-                              max_points=float(max_score), needs_manual=pending))
-    return rows
-
-
-def participant_scores(course: Course, assessment: str) -> list[ParticipantScore]:
-    """Totals and per-domain sums for each participant, over the items graded so far;
-    items waiting for manual grading are counted apart (``pending``)."""
-    manifest = load_manifest(course.source_dir(assessment), assessment)
-    domain_of = {item["id"]: item["domain"] for item in manifest["items"]}
-    by_participant: dict[str, ParticipantScore] = {}
-    for cell in cell_scores(course, assessment):
-        row = by_participant.setdefault(cell.participant, ParticipantScore(cell.participant))
-        if cell.needs_manual:
-            row.pending += 1
-            row.pending_points += cell.max_points
-            continue
-        got = cell.score or 0.0
-        row.score += got
-        row.max_points += cell.max_points
-        bucket = row.domains.setdefault(domain_of.get(cell.item, "?"), [0.0, 0.0])
-        bucket[0] += got
-        bucket[1] += cell.max_points
-    return [by_participant[p] for p in sorted(by_participant)]
+        cells.append(CellScore(participant=str(participant), item=item, grade_id=name,
+                               score=None if pending else float(score),
+                               max_points=float(max_score), needs_manual=pending))
+    return cells

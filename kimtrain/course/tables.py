@@ -16,14 +16,14 @@ They are created and upgraded with Alembic (``kimtrain/course/migrations``, vers
 ``kimtrain_alembic_version``, apart from nbgrader's own ``alembic_version``), and only
 once nbgrader has made its tables: nbgrader stamps its own schema version only in an
 empty database. ``kimtrain grade`` writes them (:class:`Recorder`: each participant as
-grading finishes them, in one transaction at the end); ``kimtrain db sync`` fills them
-for forms graded before.
+grading finishes them, in one transaction at the end, read and written a chunk of
+participants at a time); ``kimtrain db sync`` fills them for forms graded before.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ __all__ = ["HEAD", "Recorder", "form_manifest", "get_setting", "has_responses",
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 HEAD = "0001"
 VERSION_TABLE = "kimtrain_alembic_version"
+CHUNK = 250  # participants whose responses are read and written at a time (Recorder)
 
 
 def _upgrade_connection(connection: Any) -> None:
@@ -191,18 +192,32 @@ def _store_responses(conn: Any, assessment: str,
 
 class Recorder:
     """What ``kimtrain grade`` writes: each participant's results as grading finishes
-    them (:meth:`add`), the roster and the form, in one transaction (:meth:`flush`)."""
+    them (:meth:`add`), the roster and the form, in one transaction (:meth:`flush`).
+
+    :meth:`add` only notes where the graded notebook is; :meth:`flush` reads the
+    notebooks :data:`CHUNK` participants at a time and writes each chunk's rows before
+    reading the next, so memory stays flat in the cohort's size (5,000 participants ×
+    40 items held at once and then copied into parameter rows were hundreds of MiB)."""
 
     def __init__(self, course: Course, assessment: str) -> None:
         self.course = course
         self.assessment = assessment
-        self.rows: dict[str, list[list[Any]]] = {}
+        self.rows: dict[str, list[list[Any]]] = {}  # rows given directly (store_rows)
+        self.notebooks: dict[str, Path] = {}  # participant -> graded notebook (add)
 
     def add(self, participant: str, notebook: Path) -> None:
-        """The results the participant's graded notebook shows (none: an empty list)."""
+        """The results the participant's graded notebook shows (none: an empty list),
+        read when :meth:`flush` writes them."""
+        self.rows.pop(participant, None)
+        self.notebooks[participant] = notebook
+
+    def _chunks(self) -> Iterator[dict[str, list[list[Any]]]]:
         from kimtrain.grading.results import _rows_in
 
-        self.rows[participant] = _rows_in(notebook) if notebook.is_file() else []
+        people = list(self.notebooks.items())
+        for start in range(0, len(people), CHUNK):
+            yield {participant: _rows_in(notebook) if notebook.is_file() else []
+                   for participant, notebook in people[start:start + CHUNK]}
 
     def flush(self) -> int:
         engine = _write(self.course)
@@ -212,9 +227,11 @@ class Recorder:
                 _store_roster(conn, _roster_rows(self.course), kabupaten)
                 _store_form(conn, self.course, self.assessment)
                 count = _store_responses(conn, self.assessment, self.rows)
+                for chunk in self._chunks():
+                    count += _store_responses(conn, self.assessment, chunk)
         finally:
             engine.dispose()
-        self.rows = {}
+        self.rows, self.notebooks = {}, {}
         return count
 
 
@@ -244,7 +261,7 @@ def sync_assessment(course: Course, assessment: str) -> tuple[int, int]:
     root = course.root / "autograded"
     for folder in sorted(root.glob(f"*/{assessment}")):
         recorder.add(folder.parent.name, folder / f"{assessment}.ipynb")
-    people = len(recorder.rows)
+    people = len(recorder.notebooks)
     return people, recorder.flush()
 
 
