@@ -389,3 +389,39 @@ def test_a_form_read_by_a_second_process_on_postgresql(pg_course):
     assert there.data.participants == here.data.participants and len(here.data.participants) == 7
     np.testing.assert_array_equal(there.data.scores, here.data.scores)
     assert there.data.results.equals(here.data.results)
+
+
+_UPGRADE = """
+import sys
+from kimtrain.course import open_course
+from kimtrain.course.tables import upgrade
+print(upgrade(open_course(sys.argv[1])), "nbgrader" in sys.modules)
+"""
+
+
+def test_kimtrain_tables_import_nbgrader_only_to_make_its_tables(tmp_path):
+    """Creating kimtrain's tables needs nbgrader's schema first; where it is there
+    already (any course nbgrader has touched), nbgrader is not imported: its import
+    (nbformat's jsonschema) cost the first `kimtrain grade` of a course over a second."""
+    import sqlite3
+
+    root = tmp_path / "kursus"
+    assert main(["init", str(root)]) == 0
+    db = root / "gradebook.db"
+    db.unlink(missing_ok=True)  # nothing at all: nbgrader makes its schema
+
+    def upgrade() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", _UPGRADE, str(root)], text=True,
+                              capture_output=True, check=True)
+        return done.stdout.split()
+
+    assert upgrade() == ["0001", "True"]
+    with sqlite3.connect(db) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert {"grade", "assignment", "kimtrain_response"} <= names
+        for table in ("kimtrain_response", "kimtrain_form", "kimtrain_participant",
+                      "kimtrain_setting", "kimtrain_alembic_version"):
+            conn.execute(f"DROP TABLE {table}")
+    assert upgrade() == ["0001", "False"]  # nbgrader's tables are there: not imported
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM kimtrain_response").fetchone() == (0,)

@@ -37,6 +37,10 @@ __all__ = ["HEAD", "Recorder", "form_manifest", "get_setting", "has_responses",
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 HEAD = "0001"
 VERSION_TABLE = "kimtrain_alembic_version"
+# nbgrader's tables (nbgrader.api's models) that kimtrain's tables and queries refer to
+NBGRADER_TABLES = {"course", "assignment", "notebook", "base_cell", "grade_cells",
+                   "submitted_assignment", "submitted_notebook", "grade", "student",
+                   "alembic_version"}
 CHUNK = 250  # participants whose responses are read and written at a time (Recorder)
 
 
@@ -65,7 +69,20 @@ def upgrade(course: Course) -> str:
 
 
 def _nbgrader_tables(course: Course) -> None:
-    """nbgrader's schema first (see the module docstring)."""
+    """nbgrader's schema first (see the module docstring), when it is not there yet:
+    importing nbgrader costs a command a second or more (nbformat's jsonschema)."""
+    from sqlalchemy import inspect
+
+    from kimtrain.course.database import engine as open_engine
+
+    engine = open_engine(course.db_url)
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+    finally:
+        engine.dispose()
+    if tables >= NBGRADER_TABLES:
+        return
     from kimtrain.course.nbgrader_api import _clean_env, _scripts_on_path
 
     _scripts_on_path()
