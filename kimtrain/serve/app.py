@@ -175,6 +175,7 @@ class LandingHandler(_Base):
         own = f"{self.request.protocol}://{self.request.host}{self.server.base_url}"
         from kimtrain.serve.results_handlers import landing_extra
 
+        self.server.serve_new_releases()
         links = self.server.light_links()
         lang = get_language()
         extra = "" if self.server.hub else (evaluation_links(lang)
@@ -403,16 +404,23 @@ class WorkshopServer(Voila):
                        (r"/kimtrain/static/(.*)", WidgetAssetHandler)]
         return [(base + route[0], *route[1:]) for route in ours_routes] + handlers
 
+    def serve_new_releases(self) -> None:
+        """On a hub: serve the tests released since the start (kimtrain.hub), from the
+        sweep and from every landing page, so a participant who opens it the moment the
+        trainer releases sees the test."""
+        if self.hub is None:
+            return
+        from kimtrain.hub.serving import add_released
+
+        try:
+            for name in add_released(self.workshop, self.served_paths, get_language()):
+                log.info("now serving %s", name)
+        except Exception as exc:  # the server must keep serving whatever happens here
+            log.warning("new releases not served: %s", exc)
+
     def sweep(self) -> None:
         """Place any submitted sheet whose nbgrader hand-in is missing (a safety net)."""
-        if self.hub is not None:  # on a hub: tests released since the start (kimtrain.hub)
-            from kimtrain.hub.serving import add_released
-
-            try:
-                for name in add_released(self.workshop, self.served_paths, get_language()):
-                    log.info("now serving %s", name)
-            except Exception as exc:  # the server must keep serving whatever happens here
-                log.warning("new releases not served: %s", exc)
+        self.serve_new_releases()
         for served in self.workshop.assessments:
             try:
                 placed = sweep(self.workshop.course.root, served.folder, served.name)
