@@ -47,7 +47,7 @@ import os
 import shutil
 import uuid
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,7 +61,7 @@ from kimtrain.answers.store import (
     sheet_filename,
 )
 from kimtrain.errors import KimtrainError
-from kimtrain.oscompat import remove_tree_quietly, rename_with_retry
+from kimtrain.oscompat import exclusive, remove_tree_quietly, rename_with_retry
 
 __all__ = ["MANIFEST", "MARKER", "SUBMISSION_FORMAT", "SUBMITTED", "TIMESTAMP",
            "TIMESTAMP_FORMAT", "CorruptSubmission", "NewerHandIn", "Refusal", "Submission",
@@ -150,23 +150,6 @@ def _write(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
-@contextlib.contextmanager
-def _locked(parent: Path, name: str) -> Iterator[None]:
-    """One placer at a time per participant and assessment (server sweep, kernel,
-    collect); a no-op where ``fcntl`` does not exist."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        yield
-        return
-    with open(parent / f".{name}.lock", "a+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def install(target: Path, files: Mapping[str, bytes], moment: datetime) -> Path:
     """Make ``target`` hold exactly ``files`` plus ``timestamp.txt`` (``moment``).
 
@@ -175,7 +158,7 @@ def install(target: Path, files: Mapping[str, bytes], moment: datetime) -> Path:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(target.parent, target.name):
+    with exclusive(target.parent / f".{target.name}.lock"):
         existing = handed_in_at(target)
         if existing is not None and existing >= moment:
             raise NewerHandIn(existing)

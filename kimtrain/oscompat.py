@@ -14,6 +14,9 @@ of them cannot be seen on the machine kimtrain is developed on:
   pressed: :func:`disable_quickedit`;
 * nbgrader's exchange does not exist (:func:`exchange_available`);
 * Tornado and pyzmq want the selector event loop (:func:`use_selector_event_loop`);
+* ``fcntl`` (an advisory lock between processes on one file) does not exist:
+  :func:`exclusive` locks where it can and is a no-op on Windows, where one server
+  process writes;
 * the ``Scripts\\`` folder of the environment (``alembic.exe``) is not always on PATH
   (:func:`scripts_dirs`).
 
@@ -30,7 +33,7 @@ import stat
 import sys
 import sysconfig
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +172,20 @@ def use_selector_event_loop(platform: str | None = None, policy_module: Any = No
             return False
     module.set_event_loop_policy(selector())
     return True
+
+
+@contextlib.contextmanager
+def exclusive(lock_file: Path) -> Iterator[None]:
+    """One process at a time inside the block, by an exclusive ``flock`` on
+    ``lock_file`` (created if missing); a no-op where ``fcntl`` does not exist."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    with open(lock_file, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

@@ -30,7 +30,6 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -39,6 +38,7 @@ from typing import Any
 from kimtrain.answers.store import atomic_write, participant_id
 from kimtrain.errors import BankIssue, CourseError, IssuesError
 from kimtrain.evaluation.survey_yaml import YamlChecker
+from kimtrain.oscompat import exclusive
 
 __all__ = [
     "PARTS",
@@ -352,21 +352,6 @@ def _folder(course_root: str | Path) -> Path:
     return folder
 
 
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    with open(folder / LOCK, "a+b") as fh:
-        try:
-            import fcntl
-        except ImportError:  # Windows: one server process writes; no kernel does
-            yield
-            return
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
 def _read(path: Path) -> dict[str, dict[str, dict[str, str]]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -388,7 +373,7 @@ def mark_present(course_root: str | Path, session: Session, participant: str, *,
     moment = (now or datetime.now()).strftime("%H:%M:%S")
     folder = _folder(course_root)
     path = folder / f"{session.day.isoformat()}.json"
-    with _locked(folder):
+    with exclusive(folder / LOCK):
         sessions = _read(path)
         marks = sessions.setdefault(session.id, {})
         old = marks.get(code)

@@ -24,7 +24,6 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 from kimtrain.answers.store import atomic_write, participant_id
 from kimtrain.errors import KimtrainError
 from kimtrain.evaluation.survey import OPEN_ANSWER_LIMIT, SCALE, Survey
+from kimtrain.oscompat import exclusive
 
 __all__ = ["AlreadyAnswered", "SurveyAnswer", "answered", "clean_answer", "read_answers",
            "save_answer", "survey_days"]
@@ -85,21 +85,6 @@ def _day_folder(course_root: str | Path, day: date) -> Path:
     return folder
 
 
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    with open(folder.parent / LOCK, "a+b") as fh:
-        try:
-            import fcntl
-        except ImportError:  # Windows: only the server process writes
-            yield
-            return
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
 def _read_list(path: Path) -> list[Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -128,7 +113,7 @@ def save_answer(course_root: str | Path, day: date, participant: str,
     """
     code = participant_id(participant)
     folder = _day_folder(course_root, day)
-    with _locked(folder):
+    with exclusive(folder.parent / LOCK):
         done = {str(c) for c in _read_list(folder / RESPONDED)}
         if code in done:
             raise AlreadyAnswered()
