@@ -65,6 +65,17 @@ def assessment_names(course: Course, *, graded_only: bool = False) -> list[str]:
     return sorted(str(r[0]) for r in rows)
 
 
+def _must_know(conn: Any, params: dict[str, str]) -> None:
+    """Raise when the gradebook has no assessment ``params["name"]`` in this course."""
+    from sqlalchemy import text
+
+    known = conn.execute(
+        text("SELECT 1 FROM assignment WHERE name = :name AND course_id = :course"),
+        params).first()
+    if known is None:
+        raise CourseError("gradebook.no_assessment", assessment=params["name"])
+
+
 def read_grades(course: Course, assessment: str) -> list[GradeRow]:
     """Every grade of every submission of ``assessment`` (any cell, kimtrain's or not),
     in no particular order, as the driver's plain tuples (SQLAlchemy's Row objects
@@ -77,11 +88,7 @@ def read_grades(course: Course, assessment: str) -> list[GradeRow]:
     params = {"name": assessment, "course": course.course_id}
     try:
         with engine.connect() as conn:
-            known = conn.execute(
-                text("SELECT 1 FROM assignment WHERE name = :name AND course_id = :course"),
-                params).first()
-            if known is None:
-                raise CourseError("gradebook.no_assessment", assessment=assessment)
+            _must_know(conn, params)
             result = conn.execute(text(_QUERY), params)
             cursor = getattr(result, "cursor", None)
             rows = cast("list[GradeRow]",
@@ -184,11 +191,7 @@ def _by_participant(course: Course, assessment: str) -> Iterator[list[CellScore]
     params = {"name": assessment, "course": course.course_id}
     try:
         with engine.connect() as conn:
-            known = conn.execute(
-                text("SELECT 1 FROM assignment WHERE name = :name AND course_id = :course"),
-                params).first()
-            if known is None:
-                raise CourseError("gradebook.no_assessment", assessment=assessment)
+            _must_know(conn, params)
             spelled = any(code(str(pid)) != pid for (pid,) in
                           conn.execute(text(_STUDENTS), params))
             if not spelled:
