@@ -144,6 +144,29 @@ def _recorded(course: Any, form: str, code: str) -> list[str]:
 
 
 # -- the rule on the light page --------------------------------------------------------------
+def _add_unlisted(course: Any) -> None:
+    """KIM-031 joins after the build: on the roster, with a PIN, not in urutan.csv."""
+    from kimtrain.serve.identity import ensure_pins
+
+    save_roster(course, [*load_roster(course), Participant(
+        "KIM-031", "Warga Baru (contoh)", "KIM Baru", "Ketapang", "Mentawa Baru Ketapang")])
+    ensure_pins(course.root, ["KIM-031"])
+
+
+def _refused_second(page: Any, url: str, course: Any, code: str) -> Any:
+    """Open the second form first on a phone: refused, with a link to the first."""
+    page.goto(url)
+    page.locator(".kt-identity input.kt-code").fill(code)
+    page.locator(".kt-identity input.kt-pin").fill(pin_of(course, code))
+    page.locator(".kt-identity .kt-action").tap()
+    status = page.locator('.kt-identity .kt-status[data-status="error"]')
+    status.wait_for()
+    assert "Ini tes kedua Anda" in status.inner_text()
+    link = page.locator(".kt-identity a.kt-go-first")
+    link.wait_for(state="visible")
+    return link
+
+
 def test_the_second_form_opens_only_after_the_first_is_handed_in(course):
     pages = _pages(course)
     code = _first_awal(course)
@@ -253,13 +276,9 @@ def test_a_voila_kernel_refuses_the_same_way_and_links_voilas_page(course, capfd
 
 # -- participants not in the list ------------------------------------------------------------
 def test_a_participant_not_in_the_list_opens_either_form_and_the_trainer_sees_it(course, caplog):
-    from kimtrain.serve.identity import ensure_pins
     from kimtrain.serve.orders import orders_section
 
-    people = load_roster(course)
-    save_roster(course, [*people, Participant("KIM-031", "Warga Baru (contoh)", "KIM Baru",
-                                              "Ketapang", "Mentawa Baru Ketapang")])
-    ensure_pins(course.root, ["KIM-031"])
+    _add_unlisted(course)
     pages = _pages(course)
     with caplog.at_level(logging.WARNING, logger="kimtrain.serve"):
         opened = LightPage(pages, "akhir").identify(course, "KIM-031")["identity"]
@@ -351,26 +370,14 @@ def test_a_broken_list_keeps_the_pair_closed_and_the_page_working(course, caplog
 @pytest.mark.slow
 @pytest.mark.browser
 def test_a_participant_on_a_phone_is_sent_to_their_first_test(course, browser):
-    from kimtrain.serve.identity import ensure_pins
-
-    save_roster(course, [*load_roster(course), Participant(
-        "KIM-031", "Warga Baru (contoh)", "KIM Baru", "Ketapang", "Mentawa Baru Ketapang")])
-    ensure_pins(course.root, ["KIM-031"])
+    _add_unlisted(course)
     code = _first_awal(course)
     process = ServerProcess(course.root, "--warm", "0")
     context = browser.new_context(**PHONE)
     context.set_default_timeout(TIMEOUT)
     page = context.new_page()
     try:
-        page.goto(process.url + "ujian/akhir")
-        page.locator(".kt-identity input.kt-code").fill(code)
-        page.locator(".kt-identity input.kt-pin").fill(pin_of(course, code))
-        page.locator(".kt-identity .kt-action").tap()
-        status = page.locator('.kt-identity .kt-status[data-status="error"]')
-        status.wait_for()
-        assert "Ini tes kedua Anda" in status.inner_text()
-        link = page.locator(".kt-identity a.kt-go-first")
-        link.wait_for(state="visible")
+        link = _refused_second(page, process.url + "ujian/akhir", course, code)
         assert link.inner_text() == "Buka tes pertama: Tes Bentuk A (contoh)"
         assert link.get_attribute("href") == "/ujian/awal"
         box = link.bounding_box()
@@ -427,26 +434,15 @@ def test_a_voila_page_refuses_in_its_kernel_and_the_log_names_the_unlisted(cours
     """The same rule from a Voilà page's kernel (``kimtrain serve --voila``): the link is
     Voilà's page of the first test; a participant not in the list opens the test and
     the server's terminal says so."""
-    from kimtrain.serve.identity import ensure_pins
-
-    save_roster(course, [*load_roster(course), Participant(
-        "KIM-031", "Warga Baru (contoh)", "KIM Baru", "Ketapang", "Mentawa Baru Ketapang")])
-    ensure_pins(course.root, ["KIM-031"])
+    _add_unlisted(course)
     code = _first_awal(course)
     process = ServerProcess(course.root, "--voila", "--warm", "0")
     context = browser.new_context(**PHONE)
     context.set_default_timeout(TIMEOUT)
     page = context.new_page()
     try:
-        page.goto(process.url + "voila/render/akhir/akhir.ipynb")
-        page.locator(".kt-identity input.kt-code").fill(code)
-        page.locator(".kt-identity input.kt-pin").fill(pin_of(course, code))
-        page.locator(".kt-identity .kt-action").tap()
-        status = page.locator('.kt-identity .kt-status[data-status="error"]')
-        status.wait_for()
-        assert "Ini tes kedua Anda" in status.inner_text()
-        link = page.locator(".kt-identity a.kt-go-first")
-        link.wait_for(state="visible")
+        link = _refused_second(page, process.url + "voila/render/akhir/akhir.ipynb", course,
+                               code)
         assert link.get_attribute("href") == "/voila/render/awal/awal.ipynb"
         screenshot(page, "orders-voila-01-second-test-first")
         assert _recorded(course, "akhir", code) == []
