@@ -134,7 +134,6 @@ class _Patterns(_Data):
         self.observed = self.pattern * count[:, None]  # responses per class and item
         self.ones = np.zeros_like(self.observed)
         np.add.at(self.ones, inverse, answers)  # right answers per class and item
-        self.zeros = self.observed - self.ones
         self.right = answers.sum(axis=0)  # per item, for the Σ x·b term
         self.onehot = np.zeros((len(classes), self.n_groups))
         self.onehot[np.arange(len(classes)), self.groups] = count
